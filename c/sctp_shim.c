@@ -1,0 +1,1115 @@
+/* sctp_shim.c: syscalls and marshalling only. Layouts: see sctp_shim.h. */
+#define _GNU_SOURCE
+#include "sctp_shim.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sctp.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#define SHIM_ABI 1
+#define MAX_ADDRS 256
+#define NEG_ERRNO (-errno)
+
+#ifndef SOL_SCTP
+#define SOL_SCTP IPPROTO_SCTP
+#endif
+
+/* ---- little-endian helpers ---- */
+static uint32_t rd32(const uint8_t *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+         (uint32_t)p[3] << 24;
+}
+static uint16_t rd16(const uint8_t *p) {
+  return (uint16_t)(p[0] | p[1] << 8);
+}
+static void wr32(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+  p[2] = (uint8_t)(v >> 16);
+  p[3] = (uint8_t)(v >> 24);
+}
+static void wr16(uint8_t *p, uint16_t v) {
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+}
+
+/* ---- addresses ---- */
+typedef union {
+  struct sockaddr sa;
+  struct sockaddr_in in4;
+  struct sockaddr_in6 in6;
+  struct sockaddr_storage ss;
+} anyaddr;
+
+/* shim ADDRESS -> sockaddr; returns its length or -EINVAL. */
+static int addr_in(const uint8_t *p, anyaddr *a) {
+  memset(a, 0, sizeof *a);
+  uint16_t fam = rd16(p);
+  if (fam == 4) {
+    a->in4.sin_family = AF_INET;
+    a->in4.sin_port = htons(rd16(p + 2));
+    memcpy(&a->in4.sin_addr, p + 8, 4);
+    return sizeof a->in4;
+  }
+  if (fam == 6) {
+    a->in6.sin6_family = AF_INET6;
+    a->in6.sin6_port = htons(rd16(p + 2));
+    a->in6.sin6_scope_id = rd32(p + 4);
+    memcpy(&a->in6.sin6_addr, p + 8, 16);
+    return sizeof a->in6;
+  }
+  return -EINVAL;
+}
+
+/* sockaddr -> shim ADDRESS */
+static void addr_out(const struct sockaddr *sa, uint8_t *p) {
+  memset(p, 0, SHIM_ADDR_SIZE);
+  if (sa->sa_family == AF_INET) {
+    struct sockaddr_in in4;
+    memcpy(&in4, sa, sizeof in4);
+    wr16(p, 4);
+    wr16(p + 2, ntohs(in4.sin_port));
+    memcpy(p + 8, &in4.sin_addr, 4);
+  } else if (sa->sa_family == AF_INET6) {
+    struct sockaddr_in6 in6;
+    memcpy(&in6, sa, sizeof in6);
+    wr16(p, 6);
+    wr16(p + 2, ntohs(in6.sin6_port));
+    wr32(p + 4, in6.sin6_scope_id);
+    memcpy(p + 8, &in6.sin6_addr, 16);
+  }
+}
+
+/* Packs n shim addresses into the kernel's packed sockaddr list. */
+static int pack_addrs(const uint8_t *addrs, int32_t n, uint8_t *out,
+                      size_t cap) {
+  size_t off = 0;
+  if (n <= 0 || n > MAX_ADDRS) return -EINVAL;
+  for (int32_t i = 0; i < n; i++) {
+    anyaddr a;
+    int len = addr_in(addrs + (size_t)i * SHIM_ADDR_SIZE, &a);
+    if (len < 0) return len;
+    if (off + (size_t)len > cap) return -EINVAL;
+    memcpy(out + off, &a, (size_t)len);
+    off += (size_t)len;
+  }
+  return (int)off;
+}
+
+static int set_flags(int fd) {
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return NEG_ERRNO;
+  if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) return NEG_ERRNO;
+  return 0;
+}
+
+/* ---- lifecycle ---- */
+int32_t sctp_shim_abi_version(void) { return SHIM_ABI; }
+
+/* family 4|6, type 0 = seqpacket (one-to-many), 1 = stream (one-to-one) */
+int32_t sctp_shim_socket(int32_t family, int32_t type) {
+  int dom = family == 6 ? AF_INET6 : family == 4 ? AF_INET : -1;
+  int ty = type == 1 ? SOCK_STREAM : type == 0 ? SOCK_SEQPACKET : -1;
+  if (dom < 0 || ty < 0) return -EINVAL;
+  int fd = socket(dom, ty | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_SCTP);
+  return fd < 0 ? NEG_ERRNO : fd;
+}
+
+/* Like sctp_shim_socket, created inside the network namespace file `path`
+ * (NUL-terminated). The calling thread returns to its namespace. */
+int32_t sctp_shim_socket_netns(int32_t family, int32_t type,
+                               const char *path) {
+  int old = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (old < 0) return NEG_ERRNO;
+  int ns = open(path, O_RDONLY | O_CLOEXEC);
+  if (ns < 0) {
+    int e = NEG_ERRNO;
+    close(old);
+    return e;
+  }
+  int r;
+  if (setns(ns, CLONE_NEWNET) < 0) {
+    r = NEG_ERRNO;
+  } else {
+    r = sctp_shim_socket(family, type);
+    if (setns(old, CLONE_NEWNET) < 0 && r >= 0) {
+      close(r);
+      r = NEG_ERRNO;
+    }
+  }
+  close(ns);
+  close(old);
+  return r;
+}
+
+int32_t sctp_shim_close(int32_t fd) { return close(fd) < 0 ? NEG_ERRNO : 0; }
+
+/* Probe: can this kernel make SCTP sockets? 0 or -errno. */
+int32_t sctp_shim_probe(void) {
+  int fd = sctp_shim_socket(4, 0);
+  if (fd < 0) return fd;
+  close(fd);
+  return 0;
+}
+
+/* Binds the first address, then adds the rest with bindx, all on the port the
+ * first bind obtained when they ask for port 0. */
+int32_t sctp_shim_bind(int32_t fd, const uint8_t *addrs, int32_t n) {
+  anyaddr a;
+  if (n <= 0 || n > MAX_ADDRS) return -EINVAL;
+  int len = addr_in(addrs, &a);
+  if (len < 0) return len;
+  if (bind(fd, &a.sa, (socklen_t)len) < 0) return NEG_ERRNO;
+  if (n == 1) return 0;
+  anyaddr self;
+  socklen_t sl = sizeof self;
+  if (getsockname(fd, &self.sa, &sl) < 0) return NEG_ERRNO;
+  uint16_t port = self.sa.sa_family == AF_INET6 ? ntohs(self.in6.sin6_port)
+                                                : ntohs(self.in4.sin_port);
+  uint8_t packed[(MAX_ADDRS) * sizeof(struct sockaddr_in6)];
+  size_t off = 0;
+  for (int32_t i = 1; i < n; i++) {
+    uint8_t tmp[SHIM_ADDR_SIZE];
+    memcpy(tmp, addrs + (size_t)i * SHIM_ADDR_SIZE, SHIM_ADDR_SIZE);
+    if (rd16(tmp + 2) == 0) wr16(tmp + 2, port);
+    int l = addr_in(tmp, &a);
+    if (l < 0) return l;
+    memcpy(packed + off, &a, (size_t)l);
+    off += (size_t)l;
+  }
+  if (setsockopt(fd, SOL_SCTP, SCTP_SOCKOPT_BINDX_ADD, packed,
+                 (socklen_t)off) < 0)
+    return NEG_ERRNO;
+  return 0;
+}
+
+/* sctp_bindx: add = 1 adds, add = 0 removes. */
+int32_t sctp_shim_bindx(int32_t fd, const uint8_t *addrs, int32_t n,
+                        int32_t add) {
+  uint8_t packed[(MAX_ADDRS) * sizeof(struct sockaddr_in6)];
+  int len = pack_addrs(addrs, n, packed, sizeof packed);
+  if (len < 0) return len;
+  int opt = add ? SCTP_SOCKOPT_BINDX_ADD : SCTP_SOCKOPT_BINDX_REM;
+  return setsockopt(fd, SOL_SCTP, opt, packed, (socklen_t)len) < 0 ? NEG_ERRNO
+                                                                   : 0;
+}
+
+int32_t sctp_shim_listen(int32_t fd, int32_t backlog) {
+  return listen(fd, backlog) < 0 ? NEG_ERRNO : 0;
+}
+
+/* Non-blocking connect: 0, or -EINPROGRESS while the handshake runs. */
+int32_t sctp_shim_connect(int32_t fd, const uint8_t *addr) {
+  anyaddr a;
+  int len = addr_in(addr, &a);
+  if (len < 0) return len;
+  return connect(fd, &a.sa, (socklen_t)len) < 0 ? NEG_ERRNO : 0;
+}
+
+/* sctp_connectx: returns the new association id (> 0). A handshake still in
+ * progress is not an error here: the id is what the caller needs. */
+int32_t sctp_shim_connectx(int32_t fd, const uint8_t *addrs, int32_t n) {
+  uint8_t packed[(MAX_ADDRS) * sizeof(struct sockaddr_in6)];
+  int len = pack_addrs(addrs, n, packed, sizeof packed);
+  if (len < 0) return len;
+  struct {
+    sctp_assoc_t assoc_id;
+    int addr_num;
+    struct sockaddr *addrs;
+  } param;
+  memset(&param, 0, sizeof param);
+  param.addr_num = len;
+  param.addrs = (struct sockaddr *)packed;
+  socklen_t plen = sizeof param;
+  int r = getsockopt(fd, SOL_SCTP, SCTP_SOCKOPT_CONNECTX3, &param, &plen);
+  if (r < 0 && errno != EINPROGRESS) return NEG_ERRNO;
+  return (int32_t)param.assoc_id;
+}
+
+/* sctp_peeloff: a new non-blocking one-to-one fd for the association. */
+int32_t sctp_shim_peeloff(int32_t fd, uint32_t assoc_id) {
+  sctp_peeloff_arg_t arg;
+  memset(&arg, 0, sizeof arg);
+  arg.associd = (sctp_assoc_t)assoc_id;
+  socklen_t len = sizeof arg;
+  if (getsockopt(fd, SOL_SCTP, SCTP_SOCKOPT_PEELOFF, &arg, &len) < 0)
+    return NEG_ERRNO;
+  int r = set_flags(arg.sd);
+  if (r < 0) {
+    close(arg.sd);
+    return r;
+  }
+  return arg.sd;
+}
+
+/* ---- data ---- */
+static uint16_t flags_to_kernel(uint32_t f) {
+  uint16_t k = 0;
+  if (f & 1) k |= SCTP_UNORDERED;
+  if (f & 2) k |= SCTP_ADDR_OVER;
+  if (f & 4) k |= SCTP_ABORT;
+  if (f & 8) k |= SCTP_EOF;
+  return k;
+}
+static uint32_t flags_from_kernel(uint16_t k) {
+  uint32_t f = 0;
+  if (k & SCTP_UNORDERED) f |= 1;
+  if (k & SCTP_ADDR_OVER) f |= 2;
+  if (k & SCTP_ABORT) f |= 4;
+  if (k & SCTP_EOF) f |= 8;
+  return f;
+}
+
+static void sri_out(const struct sctp_sndrcvinfo *s, uint8_t *p) {
+  wr32(p, s->sinfo_stream);
+  wr32(p + 4, s->sinfo_ssn);
+  wr32(p + 8, flags_from_kernel(s->sinfo_flags));
+  wr32(p + 12, ntohl(s->sinfo_ppid));
+  wr32(p + 16, s->sinfo_context);
+  wr32(p + 20, s->sinfo_timetolive);
+  wr32(p + 24, s->sinfo_tsn);
+  wr32(p + 28, s->sinfo_cumtsn);
+  wr32(p + 32, (uint32_t)s->sinfo_assoc_id);
+}
+static void sri_in(const uint8_t *p, struct sctp_sndrcvinfo *s) {
+  memset(s, 0, sizeof *s);
+  s->sinfo_stream = (uint16_t)rd32(p);
+  s->sinfo_flags = flags_to_kernel(rd32(p + 8));
+  s->sinfo_ppid = htonl(rd32(p + 12));
+  s->sinfo_context = rd32(p + 16);
+  s->sinfo_timetolive = rd32(p + 20);
+  s->sinfo_assoc_id = (sctp_assoc_t)rd32(p + 32);
+}
+
+/* One SCTP message (or an eof/abort with len 0). Returns bytes or -errno.
+ * flags use gen_sctp's bits; ppid host order. With SHIM_SEND_DEFAULTS in
+ * flags, flags/ppid/context/ttl come from the association's defaults. */
+int32_t sctp_shim_send(int32_t fd, const uint8_t *data, uint32_t len,
+                       uint32_t assoc_id, uint32_t stream, uint32_t ppid,
+                       uint32_t flags, uint32_t context, uint32_t ttl) {
+  union {
+    char buf[CMSG_SPACE(sizeof(struct sctp_sndrcvinfo))];
+    struct cmsghdr align;
+  } ctl;
+  memset(&ctl, 0, sizeof ctl);
+  struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
+  struct msghdr msg = {0};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = ctl.buf;
+  msg.msg_controllen = sizeof ctl.buf;
+  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = IPPROTO_SCTP;
+  c->cmsg_type = SCTP_SNDRCV;
+  c->cmsg_len = CMSG_LEN(sizeof(struct sctp_sndrcvinfo));
+  struct sctp_sndrcvinfo s;
+  memset(&s, 0, sizeof s);
+  if (flags & SHIM_SEND_DEFAULTS) {
+    /* gen_sctp's send/4: the association's default send parameters */
+    socklen_t l = sizeof s;
+    s.sinfo_assoc_id = (sctp_assoc_t)assoc_id;
+    if (getsockopt(fd, SOL_SCTP, SCTP_DEFAULT_SEND_PARAM, &s, &l) < 0)
+      memset(&s, 0, sizeof s);
+  } else {
+    s.sinfo_flags = flags_to_kernel(flags);
+    s.sinfo_ppid = htonl(ppid);
+    s.sinfo_context = context;
+    s.sinfo_timetolive = ttl;
+  }
+  s.sinfo_stream = (uint16_t)stream;
+  s.sinfo_assoc_id = (sctp_assoc_t)assoc_id;
+  memcpy(CMSG_DATA(c), &s, sizeof s);
+  ssize_t r = sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+  return r < 0 ? NEG_ERRNO : (int32_t)r;
+}
+
+/* Reads up to maxmsgs messages (or pieces of messages) into buf as records
+ * (layout in sctp_shim.h), each read taking at most `chunk` data bytes.
+ * Returns the bytes of records written, or -errno when nothing was read. */
+int32_t sctp_shim_recv_batch(int32_t fd, uint8_t *buf, uint32_t cap,
+                             uint32_t maxmsgs, uint32_t chunk) {
+  uint32_t used = 0;
+  if (chunk == 0) chunk = 1;
+  for (uint32_t i = 0; i < maxmsgs; i++) {
+    if (cap < used + SHIM_REC_HDR + 8) break;
+    uint32_t room = cap - used - SHIM_REC_HDR;
+    room &= ~7u;
+    if (room > chunk) room = chunk;
+    if (room == 0 || (i > 0 && room < chunk && room < 4096)) break;
+    uint8_t *rec = buf + used;
+    anyaddr from;
+    union {
+      char buf[512];
+      struct cmsghdr align;
+    } ctl;
+    struct iovec iov = {.iov_base = rec + SHIM_REC_HDR, .iov_len = room};
+    struct msghdr msg = {0};
+    msg.msg_name = &from;
+    msg.msg_namelen = sizeof from;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = ctl.buf;
+    msg.msg_controllen = sizeof ctl.buf;
+    memset(&from, 0, sizeof from);
+    ssize_t r = recvmsg(fd, &msg, MSG_DONTWAIT);
+    if (r < 0) {
+      if (used > 0) break;
+      return NEG_ERRNO;
+    }
+    memset(rec, 0, SHIM_REC_HDR);
+    uint32_t fl = 0;
+    if (msg.msg_flags & MSG_NOTIFICATION) fl |= SHIM_RF_NOTIFICATION;
+    if (msg.msg_flags & MSG_EOR) fl |= SHIM_RF_EOR;
+    if (msg.msg_namelen > 0) addr_out(&from.sa, rec + 8);
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+      int v = 0;
+      if (c->cmsg_level == IPPROTO_SCTP && c->cmsg_type == SCTP_SNDRCV &&
+          c->cmsg_len >= CMSG_LEN(sizeof(struct sctp_sndrcvinfo))) {
+        struct sctp_sndrcvinfo s;
+        memcpy(&s, CMSG_DATA(c), sizeof s);
+        sri_out(&s, rec + 32);
+        fl |= SHIM_RF_SNDRCV;
+      } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS &&
+                 c->cmsg_len >= CMSG_LEN(1)) {
+        wr32(rec + 68, *(uint8_t *)CMSG_DATA(c));
+        fl |= SHIM_RF_TOS;
+      } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL &&
+                 c->cmsg_len >= CMSG_LEN(sizeof v)) {
+        memcpy(&v, CMSG_DATA(c), sizeof v);
+        wr32(rec + 72, (uint32_t)v);
+        fl |= SHIM_RF_TTL;
+      } else if (c->cmsg_level == IPPROTO_IPV6 &&
+                 c->cmsg_type == IPV6_TCLASS &&
+                 c->cmsg_len >= CMSG_LEN(sizeof v)) {
+        memcpy(&v, CMSG_DATA(c), sizeof v);
+        wr32(rec + 76, (uint32_t)v);
+        fl |= SHIM_RF_TCLASS;
+      }
+    }
+    uint32_t reclen = (SHIM_REC_HDR + (uint32_t)r + 7u) & ~7u;
+    wr32(rec, reclen);
+    wr32(rec + 4, fl);
+    wr32(rec + 80, (uint32_t)r);
+    used += reclen;
+  }
+  return (int32_t)used;
+}
+
+/* ---- notifications ---- */
+static uint32_t ac_state(uint16_t s) {
+  switch (s) {
+    case SCTP_COMM_UP: return SHIM_AC_COMM_UP;
+    case SCTP_COMM_LOST: return SHIM_AC_COMM_LOST;
+    case SCTP_RESTART: return SHIM_AC_RESTART;
+    case SCTP_SHUTDOWN_COMP: return SHIM_AC_SHUTDOWN_COMP;
+    case SCTP_CANT_STR_ASSOC: return SHIM_AC_CANT_ASSOC;
+    default: return 0;
+  }
+}
+static uint32_t pa_state(int s) {
+  switch (s) {
+    case SCTP_ADDR_AVAILABLE: return SHIM_PA_AVAILABLE;
+    case SCTP_ADDR_UNREACHABLE: return SHIM_PA_UNREACHABLE;
+    case SCTP_ADDR_REMOVED: return SHIM_PA_REMOVED;
+    case SCTP_ADDR_ADDED: return SHIM_PA_ADDED;
+    case SCTP_ADDR_MADE_PRIM: return SHIM_PA_MADE_PRIM;
+    case SCTP_ADDR_CONFIRMED: return SHIM_PA_CONFIRMED;
+    default: return 0;
+  }
+}
+
+/* Copies `n` trailing bytes after a fixed part, bounded by out capacity. */
+static int tail(uint8_t *out, uint32_t cap, uint32_t at, const uint8_t *src,
+                uint32_t n) {
+  if (at + 4 + n > cap) return -ENOBUFS;
+  wr32(out + at, n);
+  if (n) memcpy(out + at + 4, src, n);
+  return (int)(at + 4 + n);
+}
+
+/* Decodes one complete kernel notification into the normalised layout.
+ * Returns bytes written; -EINVAL when too short for its type; -ENOBUFS when
+ * out is too small (cap >= len + 64 always suffices). */
+int32_t sctp_shim_decode_notification(const uint8_t *raw, uint32_t len,
+                                      uint8_t *out, uint32_t cap) {
+  struct { uint16_t sn_type; uint16_t sn_flags; uint32_t sn_length; } h;
+  if (cap < 64) return -ENOBUFS;
+  if (len < sizeof h) return -EINVAL;
+  memcpy(&h, raw, sizeof h);
+  memset(out, 0, 64);
+  switch (h.sn_type) {
+    case SCTP_ASSOC_CHANGE: {
+      struct sctp_assoc_change e;
+      size_t fixed = offsetof(struct sctp_assoc_change, sac_info);
+      if (len < fixed) return -EINVAL;
+      memcpy(&e, raw, fixed);
+      wr32(out, SHIM_EV_ASSOC_CHANGE);
+      wr32(out + 4, (uint32_t)e.sac_assoc_id);
+      wr32(out + 8, ac_state(e.sac_state));
+      wr32(out + 12, e.sac_error);
+      wr32(out + 16, e.sac_outbound_streams);
+      wr32(out + 20, e.sac_inbound_streams);
+      return tail(out, cap, 24, raw + fixed, len - (uint32_t)fixed);
+    }
+    case SCTP_PEER_ADDR_CHANGE: {
+      struct sctp_paddr_change e;
+      if (len < sizeof e) return -EINVAL;
+      memcpy(&e, raw, sizeof e);
+      wr32(out, SHIM_EV_PADDR_CHANGE);
+      wr32(out + 4, (uint32_t)e.spc_assoc_id);
+      wr32(out + 8, pa_state(e.spc_state));
+      wr32(out + 12, (uint32_t)e.spc_error);
+      struct sockaddr_storage ss;
+      memcpy(&ss, &e.spc_aaddr, sizeof ss);
+      addr_out((struct sockaddr *)&ss, out + 16);
+      return 16 + SHIM_ADDR_SIZE;
+    }
+    case SCTP_REMOTE_ERROR: {
+      struct sctp_remote_error e;
+      size_t fixed = offsetof(struct sctp_remote_error, sre_data);
+      if (len < fixed) return -EINVAL;
+      memcpy(&e, raw, fixed);
+      wr32(out, SHIM_EV_REMOTE_ERROR);
+      wr32(out + 4, (uint32_t)e.sre_assoc_id);
+      wr32(out + 8, ntohs(e.sre_error));
+      return tail(out, cap, 12, raw + fixed, len - (uint32_t)fixed);
+    }
+    case SCTP_SEND_FAILED: {
+      struct sctp_send_failed e;
+      size_t fixed = offsetof(struct sctp_send_failed, ssf_data);
+      if (len < fixed) return -EINVAL;
+      memcpy(&e, raw, fixed);
+      wr32(out, SHIM_EV_SEND_FAILED);
+      wr32(out + 4, (uint32_t)e.ssf_assoc_id);
+      wr32(out + 8, e.ssf_flags == SCTP_DATA_SENT ? 1 : 0);
+      wr32(out + 12, e.ssf_error);
+      sri_out(&e.ssf_info, out + 16);
+      return tail(out, cap, 52, raw + fixed, len - (uint32_t)fixed);
+    }
+    case SCTP_SHUTDOWN_EVENT: {
+      struct sctp_shutdown_event e;
+      if (len < sizeof e) return -EINVAL;
+      memcpy(&e, raw, sizeof e);
+      wr32(out, SHIM_EV_SHUTDOWN);
+      wr32(out + 4, (uint32_t)e.sse_assoc_id);
+      return 8;
+    }
+    case SCTP_ADAPTATION_INDICATION: {
+      struct sctp_adaptation_event e;
+      if (len < sizeof e) return -EINVAL;
+      memcpy(&e, raw, sizeof e);
+      wr32(out, SHIM_EV_ADAPTATION);
+      wr32(out + 4, (uint32_t)e.sai_assoc_id);
+      wr32(out + 8, ntohl(e.sai_adaptation_ind));
+      return 12;
+    }
+    case SCTP_PARTIAL_DELIVERY_EVENT: {
+      struct sctp_pdapi_event e;
+      if (len < sizeof e) return -EINVAL;
+      memcpy(&e, raw, sizeof e);
+      wr32(out, SHIM_EV_PDAPI);
+      wr32(out + 4, (uint32_t)e.pdapi_assoc_id);
+      wr32(out + 8, e.pdapi_indication);
+      wr32(out + 12, e.pdapi_stream);
+      wr32(out + 16, e.pdapi_seq);
+      return 20;
+    }
+    case SCTP_AUTHENTICATION_EVENT: {
+      struct sctp_authkey_event e;
+      if (len < sizeof e) return -EINVAL;
+      memcpy(&e, raw, sizeof e);
+      wr32(out, SHIM_EV_AUTHKEY);
+      wr32(out + 4, (uint32_t)e.auth_assoc_id);
+      wr32(out + 8, e.auth_keynumber);
+      wr32(out + 12, e.auth_altkeynumber);
+      wr32(out + 16, e.auth_indication);
+      return 20;
+    }
+    case SCTP_SENDER_DRY_EVENT: {
+      struct sctp_sender_dry_event e;
+      if (len < sizeof e) return -EINVAL;
+      memcpy(&e, raw, sizeof e);
+      wr32(out, SHIM_EV_SENDER_DRY);
+      wr32(out + 4, (uint32_t)e.sender_dry_assoc_id);
+      return 8;
+    }
+    default:
+      wr32(out, SHIM_EV_UNKNOWN);
+      wr32(out + 8, h.sn_type);
+      return tail(out, cap, 12, raw, len);
+  }
+}
+
+/* ---- options ----
+ * Slot layouts (u32 each, ADDRESS = 6 slots), in gen_sctp field order.
+ */
+enum shim_opt {
+  O_SNDBUF = 1, O_RCVBUF, O_REUSEADDR, O_REUSEPORT, O_PRIORITY, O_TOS,
+  O_TCLASS, O_TTL, O_RECVTOS, O_RECVTCLASS, O_RECVTTL, O_DONTROUTE,
+  O_V6ONLY, O_AUTOCLOSE, O_NODELAY, O_DISABLE_FRAGMENTS, O_MAPPED_V4,
+  O_MAXSEG,          /* 1 slot each (above) */
+  O_LINGER,          /* onoff, linger */
+  O_RTOINFO,         /* assoc_id, initial, max, min */
+  O_ASSOCINFO,       /* assoc_id, asocmaxrxt, number_peer_destinations,
+                        peer_rwnd, local_rwnd, cookie_life */
+  O_INITMSG,         /* num_ostreams, max_instreams, max_attempts,
+                        max_init_timeo */
+  O_PRIMARY_ADDR,    /* assoc_id, ADDRESS */
+  O_SET_PEER_PRIMARY,/* assoc_id, ADDRESS */
+  O_ADAPTATION,      /* adaptation_ind */
+  O_PADDRPARAMS,     /* assoc_id, ADDRESS, hbinterval, pathmaxrxt, pathmtu,
+                        sackdelay, flags (gen_sctp bits) */
+  O_DEFAULT_SEND,    /* SNDRCVINFO */
+  O_EVENTS,          /* data_io, association, address, send_failure,
+                        peer_error, shutdown, partial_delivery,
+                        adaptation_layer, authentication, sender_dry */
+  O_DELAYED_ACK,     /* assoc_id, assoc_value */
+  O_STATUS,          /* assoc_id, state, rwnd, unackdata, penddata, instrms,
+                        outstrms, fragmentation_point, PADDRINFO */
+  O_PEER_ADDR_INFO,  /* PADDRINFO: assoc_id, ADDRESS, state, cwnd, srtt, rto,
+                        mtu */
+  O_BINDTODEVICE,    /* bytes: interface name (set only) */
+  O_ERROR,           /* SO_ERROR (get only) */
+  O_FRAGMENT_INTERLEAVE, /* 1 slot */
+};
+
+static int scalar_opt(int opt, int *level, int *name) {
+  static const int map[][3] = {
+      {O_SNDBUF, SOL_SOCKET, SO_SNDBUF},
+      {O_RCVBUF, SOL_SOCKET, SO_RCVBUF},
+      {O_REUSEADDR, SOL_SOCKET, SO_REUSEADDR},
+      {O_REUSEPORT, SOL_SOCKET, SO_REUSEPORT},
+      {O_PRIORITY, SOL_SOCKET, SO_PRIORITY},
+      {O_TOS, IPPROTO_IP, IP_TOS},
+      {O_TCLASS, IPPROTO_IPV6, IPV6_TCLASS},
+      {O_TTL, IPPROTO_IP, IP_TTL},
+      {O_RECVTOS, IPPROTO_IP, IP_RECVTOS},
+      {O_RECVTCLASS, IPPROTO_IPV6, IPV6_RECVTCLASS},
+      {O_RECVTTL, IPPROTO_IP, IP_RECVTTL},
+      {O_DONTROUTE, SOL_SOCKET, SO_DONTROUTE},
+      {O_V6ONLY, IPPROTO_IPV6, IPV6_V6ONLY},
+      {O_AUTOCLOSE, SOL_SCTP, SCTP_AUTOCLOSE},
+      {O_NODELAY, SOL_SCTP, SCTP_NODELAY},
+      {O_DISABLE_FRAGMENTS, SOL_SCTP, SCTP_DISABLE_FRAGMENTS},
+      {O_MAPPED_V4, SOL_SCTP, SCTP_I_WANT_MAPPED_V4_ADDR},
+      {O_ERROR, SOL_SOCKET, SO_ERROR},
+      {O_FRAGMENT_INTERLEAVE, SOL_SCTP, SCTP_FRAGMENT_INTERLEAVE},
+  };
+  for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+    if (map[i][0] == opt) {
+      *level = map[i][1];
+      *name = map[i][2];
+      return 0;
+    }
+  }
+  return -ENOPROTOOPT;
+}
+
+static uint32_t spp_to_kernel(uint32_t f) {
+  uint32_t k = 0;
+  if (f & 1) k |= SPP_HB_ENABLE;
+  if (f & 2) k |= SPP_HB_DISABLE;
+  if (f & 4) k |= SPP_HB_DEMAND;
+  if (f & 8) k |= SPP_PMTUD_ENABLE;
+  if (f & 16) k |= SPP_PMTUD_DISABLE;
+  if (f & 32) k |= SPP_SACKDELAY_ENABLE;
+  if (f & 64) k |= SPP_SACKDELAY_DISABLE;
+  return k;
+}
+static uint32_t spp_from_kernel(uint32_t k) {
+  uint32_t f = 0;
+  if (k & SPP_HB_ENABLE) f |= 1;
+  if (k & SPP_HB_DISABLE) f |= 2;
+  if (k & SPP_HB_DEMAND) f |= 4;
+  if (k & SPP_PMTUD_ENABLE) f |= 8;
+  if (k & SPP_PMTUD_DISABLE) f |= 16;
+  if (k & SPP_SACKDELAY_ENABLE) f |= 32;
+  if (k & SPP_SACKDELAY_DISABLE) f |= 64;
+  return f;
+}
+static uint32_t status_state(int s) {
+  switch (s) {
+    case SCTP_EMPTY: return SHIM_ST_EMPTY;
+    case SCTP_CLOSED: return SHIM_ST_CLOSED;
+    case SCTP_COOKIE_WAIT: return SHIM_ST_COOKIE_WAIT;
+    case SCTP_COOKIE_ECHOED: return SHIM_ST_COOKIE_ECHOED;
+    case SCTP_ESTABLISHED: return SHIM_ST_ESTABLISHED;
+    case SCTP_SHUTDOWN_PENDING: return SHIM_ST_SHUTDOWN_PENDING;
+    case SCTP_SHUTDOWN_SENT: return SHIM_ST_SHUTDOWN_SENT;
+    case SCTP_SHUTDOWN_RECEIVED: return SHIM_ST_SHUTDOWN_RECEIVED;
+    case SCTP_SHUTDOWN_ACK_SENT: return SHIM_ST_SHUTDOWN_ACK_SENT;
+    default: return 0;
+  }
+}
+static uint32_t paddr_state(int s) {
+  switch (s) {
+    case SCTP_ACTIVE: return SHIM_PS_ACTIVE;
+    case SCTP_INACTIVE: return SHIM_PS_INACTIVE;
+    case SCTP_UNCONFIRMED: return SHIM_PS_UNCONFIRMED;
+    case SCTP_PF: return SHIM_PS_PF;
+    default: return 0;
+  }
+}
+static void paddrinfo_out(const struct sctp_paddrinfo *pi, uint8_t *p) {
+  struct sockaddr_storage ss;
+  memcpy(&ss, &pi->spinfo_address, sizeof ss);
+  wr32(p, (uint32_t)pi->spinfo_assoc_id);
+  addr_out((struct sockaddr *)&ss, p + 4);
+  wr32(p + 28, paddr_state(pi->spinfo_state));
+  wr32(p + 32, pi->spinfo_cwnd);
+  wr32(p + 36, pi->spinfo_srtt);
+  wr32(p + 40, pi->spinfo_rto);
+  wr32(p + 44, pi->spinfo_mtu);
+}
+/* shim ADDRESS into a sockaddr_storage field; an all-zero ADDRESS stays
+ * zeroed (the kernel's "any"). */
+static int addr_field_in(const uint8_t *p, void *field) {
+  anyaddr a;
+  memset(field, 0, sizeof(struct sockaddr_storage));
+  if (rd16(p) == 0) return 0;
+  int l = addr_in(p, &a);
+  if (l < 0) return l;
+  memcpy(field, &a, (size_t)l);
+  return 0;
+}
+
+#define NEED(n) \
+  do {          \
+    if (len < (n)) return -EINVAL; \
+  } while (0)
+#define SETSOCK(lvl, name, v) \
+  (setsockopt(fd, lvl, name, &(v), sizeof(v)) < 0 ? NEG_ERRNO : 0)
+
+int32_t sctp_shim_setopt(int32_t fd, int32_t opt, const uint8_t *b,
+                         uint32_t len) {
+  int level, name;
+  if (scalar_opt(opt, &level, &name) == 0) {
+    NEED(4);
+    int v = (int)rd32(b);
+    return SETSOCK(level, name, v);
+  }
+  switch (opt) {
+    case O_MAXSEG: {
+      NEED(4);
+      struct sctp_assoc_value v = {0, rd32(b)};
+      return SETSOCK(SOL_SCTP, SCTP_MAXSEG, v);
+    }
+    case O_LINGER: {
+      NEED(8);
+      struct linger v = {(int)rd32(b), (int)rd32(b + 4)};
+      return SETSOCK(SOL_SOCKET, SO_LINGER, v);
+    }
+    case O_RTOINFO: {
+      NEED(16);
+      struct sctp_rtoinfo v = {(sctp_assoc_t)rd32(b), rd32(b + 4),
+                               rd32(b + 8), rd32(b + 12)};
+      return SETSOCK(SOL_SCTP, SCTP_RTOINFO, v);
+    }
+    case O_ASSOCINFO: {
+      NEED(24);
+      struct sctp_assocparams v;
+      memset(&v, 0, sizeof v);
+      v.sasoc_assoc_id = (sctp_assoc_t)rd32(b);
+      v.sasoc_asocmaxrxt = (uint16_t)rd32(b + 4);
+      v.sasoc_number_peer_destinations = (uint16_t)rd32(b + 8);
+      v.sasoc_peer_rwnd = rd32(b + 12);
+      v.sasoc_local_rwnd = rd32(b + 16);
+      v.sasoc_cookie_life = rd32(b + 20);
+      return SETSOCK(SOL_SCTP, SCTP_ASSOCINFO, v);
+    }
+    case O_INITMSG: {
+      NEED(16);
+      struct sctp_initmsg v = {(uint16_t)rd32(b), (uint16_t)rd32(b + 4),
+                               (uint16_t)rd32(b + 8), (uint16_t)rd32(b + 12)};
+      return SETSOCK(SOL_SCTP, SCTP_INITMSG, v);
+    }
+    case O_PRIMARY_ADDR: {
+      NEED(28);
+      struct sctp_prim v;
+      memset(&v, 0, sizeof v);
+      v.ssp_assoc_id = (sctp_assoc_t)rd32(b);
+      int r = addr_field_in(b + 4, &v.ssp_addr);
+      if (r < 0) return r;
+      return SETSOCK(SOL_SCTP, SCTP_PRIMARY_ADDR, v);
+    }
+    case O_SET_PEER_PRIMARY: {
+      NEED(28);
+      struct sctp_setpeerprim v;
+      memset(&v, 0, sizeof v);
+      v.sspp_assoc_id = (sctp_assoc_t)rd32(b);
+      int r = addr_field_in(b + 4, &v.sspp_addr);
+      if (r < 0) return r;
+      return SETSOCK(SOL_SCTP, SCTP_SET_PEER_PRIMARY_ADDR, v);
+    }
+    case O_ADAPTATION: {
+      NEED(4);
+      struct sctp_setadaptation v = {rd32(b)};
+      return SETSOCK(SOL_SCTP, SCTP_ADAPTATION_LAYER, v);
+    }
+    case O_PADDRPARAMS: {
+      NEED(48);
+      struct sctp_paddrparams v;
+      memset(&v, 0, sizeof v);
+      v.spp_assoc_id = (sctp_assoc_t)rd32(b);
+      int r = addr_field_in(b + 4, &v.spp_address);
+      if (r < 0) return r;
+      v.spp_hbinterval = rd32(b + 28);
+      v.spp_pathmaxrxt = (uint16_t)rd32(b + 32);
+      v.spp_pathmtu = rd32(b + 36);
+      v.spp_sackdelay = rd32(b + 40);
+      v.spp_flags = spp_to_kernel(rd32(b + 44));
+      return SETSOCK(SOL_SCTP, SCTP_PEER_ADDR_PARAMS, v);
+    }
+    case O_DEFAULT_SEND: {
+      NEED(SHIM_SRI_SIZE);
+      struct sctp_sndrcvinfo v;
+      sri_in(b, &v);
+      return SETSOCK(SOL_SCTP, SCTP_DEFAULT_SEND_PARAM, v);
+    }
+    case O_EVENTS: {
+      NEED(40);
+      struct sctp_event_subscribe v;
+      memset(&v, 0, sizeof v);
+      v.sctp_data_io_event = rd32(b) != 0;
+      v.sctp_association_event = rd32(b + 4) != 0;
+      v.sctp_address_event = rd32(b + 8) != 0;
+      v.sctp_send_failure_event = rd32(b + 12) != 0;
+      v.sctp_peer_error_event = rd32(b + 16) != 0;
+      v.sctp_shutdown_event = rd32(b + 20) != 0;
+      v.sctp_partial_delivery_event = rd32(b + 24) != 0;
+      v.sctp_adaptation_layer_event = rd32(b + 28) != 0;
+      v.sctp_authentication_event = rd32(b + 32) != 0;
+      v.sctp_sender_dry_event = rd32(b + 36) != 0;
+      return SETSOCK(SOL_SCTP, SCTP_EVENTS, v);
+    }
+    case O_DELAYED_ACK: {
+      NEED(8);
+      struct sctp_sack_info v;
+      memset(&v, 0, sizeof v);
+      v.sack_assoc_id = (sctp_assoc_t)rd32(b);
+      socklen_t l = sizeof v;
+      if (getsockopt(fd, SOL_SCTP, SCTP_DELAYED_SACK, &v, &l) < 0)
+        return NEG_ERRNO;
+      v.sack_delay = rd32(b + 4);
+      return SETSOCK(SOL_SCTP, SCTP_DELAYED_SACK, v);
+    }
+    case O_BINDTODEVICE:
+      return setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, b, len) < 0
+                 ? NEG_ERRNO
+                 : 0;
+    default:
+      return -ENOPROTOOPT;
+  }
+}
+
+#define GETSOCK(lvl, name, v) \
+  do { \
+    socklen_t l_ = sizeof(v); \
+    if (getsockopt(fd, lvl, name, &(v), &l_) < 0) return NEG_ERRNO; \
+  } while (0)
+
+int32_t sctp_shim_getopt(int32_t fd, int32_t opt, uint8_t *b, uint32_t len) {
+  int level, name;
+  if (scalar_opt(opt, &level, &name) == 0) {
+    NEED(4);
+    int v = 0;
+    GETSOCK(level, name, v);
+    wr32(b, (uint32_t)v);
+    return 4;
+  }
+  switch (opt) {
+    case O_MAXSEG: {
+      NEED(4);
+      struct sctp_assoc_value v = {0, 0};
+      GETSOCK(SOL_SCTP, SCTP_MAXSEG, v);
+      wr32(b, v.assoc_value);
+      return 4;
+    }
+    case O_LINGER: {
+      NEED(8);
+      struct linger v;
+      GETSOCK(SOL_SOCKET, SO_LINGER, v);
+      wr32(b, (uint32_t)v.l_onoff);
+      wr32(b + 4, (uint32_t)v.l_linger);
+      return 8;
+    }
+    case O_RTOINFO: {
+      NEED(16);
+      struct sctp_rtoinfo v;
+      memset(&v, 0, sizeof v);
+      v.srto_assoc_id = (sctp_assoc_t)rd32(b);
+      GETSOCK(SOL_SCTP, SCTP_RTOINFO, v);
+      wr32(b + 4, v.srto_initial);
+      wr32(b + 8, v.srto_max);
+      wr32(b + 12, v.srto_min);
+      return 16;
+    }
+    case O_ASSOCINFO: {
+      NEED(24);
+      struct sctp_assocparams v;
+      memset(&v, 0, sizeof v);
+      v.sasoc_assoc_id = (sctp_assoc_t)rd32(b);
+      GETSOCK(SOL_SCTP, SCTP_ASSOCINFO, v);
+      wr32(b + 4, v.sasoc_asocmaxrxt);
+      wr32(b + 8, v.sasoc_number_peer_destinations);
+      wr32(b + 12, v.sasoc_peer_rwnd);
+      wr32(b + 16, v.sasoc_local_rwnd);
+      wr32(b + 20, v.sasoc_cookie_life);
+      return 24;
+    }
+    case O_INITMSG: {
+      NEED(16);
+      struct sctp_initmsg v;
+      GETSOCK(SOL_SCTP, SCTP_INITMSG, v);
+      wr32(b, v.sinit_num_ostreams);
+      wr32(b + 4, v.sinit_max_instreams);
+      wr32(b + 8, v.sinit_max_attempts);
+      wr32(b + 12, v.sinit_max_init_timeo);
+      return 16;
+    }
+    case O_PRIMARY_ADDR: {
+      NEED(28);
+      struct sctp_prim v;
+      memset(&v, 0, sizeof v);
+      v.ssp_assoc_id = (sctp_assoc_t)rd32(b);
+      GETSOCK(SOL_SCTP, SCTP_PRIMARY_ADDR, v);
+      struct sockaddr_storage ss;
+      memcpy(&ss, &v.ssp_addr, sizeof ss);
+      addr_out((struct sockaddr *)&ss, b + 4);
+      return 28;
+    }
+    case O_ADAPTATION: {
+      NEED(4);
+      struct sctp_setadaptation v;
+      GETSOCK(SOL_SCTP, SCTP_ADAPTATION_LAYER, v);
+      wr32(b, v.ssb_adaptation_ind);
+      return 4;
+    }
+    case O_PADDRPARAMS: {
+      NEED(48);
+      struct sctp_paddrparams v;
+      memset(&v, 0, sizeof v);
+      v.spp_assoc_id = (sctp_assoc_t)rd32(b);
+      int r = addr_field_in(b + 4, &v.spp_address);
+      if (r < 0) return r;
+      GETSOCK(SOL_SCTP, SCTP_PEER_ADDR_PARAMS, v);
+      struct sockaddr_storage ss;
+      memcpy(&ss, &v.spp_address, sizeof ss);
+      addr_out((struct sockaddr *)&ss, b + 4);
+      wr32(b + 28, v.spp_hbinterval);
+      wr32(b + 32, v.spp_pathmaxrxt);
+      wr32(b + 36, v.spp_pathmtu);
+      wr32(b + 40, v.spp_sackdelay);
+      wr32(b + 44, spp_from_kernel(v.spp_flags));
+      return 48;
+    }
+    case O_DEFAULT_SEND: {
+      NEED(SHIM_SRI_SIZE);
+      struct sctp_sndrcvinfo v;
+      memset(&v, 0, sizeof v);
+      v.sinfo_assoc_id = (sctp_assoc_t)rd32(b + 32);
+      GETSOCK(SOL_SCTP, SCTP_DEFAULT_SEND_PARAM, v);
+      sri_out(&v, b);
+      return SHIM_SRI_SIZE;
+    }
+    case O_EVENTS: {
+      NEED(40);
+      struct sctp_event_subscribe v;
+      memset(&v, 0, sizeof v);
+      GETSOCK(SOL_SCTP, SCTP_EVENTS, v);
+      wr32(b, v.sctp_data_io_event);
+      wr32(b + 4, v.sctp_association_event);
+      wr32(b + 8, v.sctp_address_event);
+      wr32(b + 12, v.sctp_send_failure_event);
+      wr32(b + 16, v.sctp_peer_error_event);
+      wr32(b + 20, v.sctp_shutdown_event);
+      wr32(b + 24, v.sctp_partial_delivery_event);
+      wr32(b + 28, v.sctp_adaptation_layer_event);
+      wr32(b + 32, v.sctp_authentication_event);
+      wr32(b + 36, v.sctp_sender_dry_event);
+      return 40;
+    }
+    case O_DELAYED_ACK: {
+      NEED(8);
+      struct sctp_sack_info v;
+      memset(&v, 0, sizeof v);
+      v.sack_assoc_id = (sctp_assoc_t)rd32(b);
+      GETSOCK(SOL_SCTP, SCTP_DELAYED_SACK, v);
+      wr32(b + 4, v.sack_delay);
+      return 8;
+    }
+    case O_STATUS: {
+      NEED(80);
+      struct sctp_status v;
+      memset(&v, 0, sizeof v);
+      v.sstat_assoc_id = (sctp_assoc_t)rd32(b);
+      GETSOCK(SOL_SCTP, SCTP_STATUS, v);
+      wr32(b, (uint32_t)v.sstat_assoc_id);
+      wr32(b + 4, status_state(v.sstat_state));
+      wr32(b + 8, v.sstat_rwnd);
+      wr32(b + 12, v.sstat_unackdata);
+      wr32(b + 16, v.sstat_penddata);
+      wr32(b + 20, v.sstat_instrms);
+      wr32(b + 24, v.sstat_outstrms);
+      wr32(b + 28, v.sstat_fragmentation_point);
+      struct sctp_paddrinfo pi;
+      memcpy(&pi, &v.sstat_primary, sizeof pi);
+      paddrinfo_out(&pi, b + 32);
+      return 80;
+    }
+    case O_PEER_ADDR_INFO: {
+      NEED(48);
+      struct sctp_paddrinfo v;
+      memset(&v, 0, sizeof v);
+      v.spinfo_assoc_id = (sctp_assoc_t)rd32(b);
+      int r = addr_field_in(b + 4, &v.spinfo_address);
+      if (r < 0) return r;
+      GETSOCK(SOL_SCTP, SCTP_GET_PEER_ADDR_INFO, v);
+      paddrinfo_out(&v, b);
+      return 48;
+    }
+    default:
+      return -ENOPROTOOPT;
+  }
+}
+
+/* Local (peer = 0) or peer (peer = 1) addresses of an association (assoc_id 0
+ * with peer = 0: the endpoint's). Writes up to max ADDRESS entries, returns
+ * how many the kernel reported (may exceed max). */
+int32_t sctp_shim_getaddrs(int32_t fd, uint32_t assoc_id, int32_t peer,
+                           uint8_t *out, uint32_t max) {
+  union {
+    struct sctp_getaddrs g;
+    uint8_t raw[sizeof(struct sctp_getaddrs) +
+                MAX_ADDRS * sizeof(struct sockaddr_in6)];
+  } u;
+  memset(&u, 0, sizeof u.g);
+  u.g.assoc_id = (sctp_assoc_t)assoc_id;
+  socklen_t len = sizeof u;
+  if (getsockopt(fd, SOL_SCTP, peer ? SCTP_GET_PEER_ADDRS : SCTP_GET_LOCAL_ADDRS,
+                 &u, &len) < 0)
+    return NEG_ERRNO;
+  uint8_t *p = u.raw + offsetof(struct sctp_getaddrs, addrs);
+  uint8_t *end = u.raw + len;
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < u.g.addr_num && p < end; i++) {
+    sa_family_t fam;
+    memcpy(&fam, p + offsetof(struct sockaddr, sa_family), sizeof fam);
+    size_t sz = fam == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                : sizeof(struct sockaddr_in);
+    if (p + sz > end) break;
+    anyaddr a;
+    memcpy(&a, p, sz);
+    if (n < max) addr_out(&a.sa, out + (size_t)n * SHIM_ADDR_SIZE);
+    n++;
+    p += sz;
+  }
+  return (int32_t)n;
+}
+
+/* getsockname into an ADDRESS. */
+int32_t sctp_shim_sockname(int32_t fd, uint8_t *out) {
+  anyaddr a;
+  socklen_t l = sizeof a;
+  if (getsockname(fd, &a.sa, &l) < 0) return NEG_ERRNO;
+  addr_out(&a.sa, out);
+  return 0;
+}
+
+/* ---- readiness ---- */
+/* Non-blocking close-on-exec pipe; out2 receives {read fd, write fd}. */
+int32_t sctp_shim_pipe(int32_t *out2) {
+  int p[2];
+  if (pipe2(p, O_NONBLOCK | O_CLOEXEC) < 0) return NEG_ERRNO;
+  out2[0] = p[0];
+  out2[1] = p[1];
+  return 0;
+}
+
+int32_t sctp_shim_wake(int32_t fd) {
+  uint8_t one = 1;
+  ssize_t r = write(fd, &one, 1);
+  return r < 0 && errno != EAGAIN ? NEG_ERRNO : 0;
+}
+
+int32_t sctp_shim_drain(int32_t fd) {
+  uint8_t buf[256];
+  ssize_t r;
+  int32_t n = 0;
+  while ((r = read(fd, buf, sizeof buf)) > 0) n += (int32_t)r;
+  return n;
+}
+
+/* entries: n x {i32 fd, u16 events, u16 revents} with SHIM_POLL_* flags.
+ * Returns the number of entries with revents, or -errno. */
+int32_t sctp_shim_poll(uint8_t *entries, uint32_t n, int32_t timeout_ms) {
+  struct pollfd fds[1024];
+  if (n > 1024) return -EINVAL;
+  for (uint32_t i = 0; i < n; i++) {
+    uint8_t *e = entries + (size_t)i * 8;
+    uint16_t ev = rd16(e + 4);
+    fds[i].fd = (int)rd32(e);
+    fds[i].events = (short)((ev & SHIM_POLL_IN ? POLLIN : 0) |
+                            (ev & SHIM_POLL_OUT ? POLLOUT : 0));
+    fds[i].revents = 0;
+  }
+  int r = poll(fds, n, timeout_ms);
+  if (r < 0) return errno == EINTR ? 0 : NEG_ERRNO;
+  for (uint32_t i = 0; i < n; i++) {
+    uint16_t rev = 0;
+    if (fds[i].revents & POLLIN) rev |= SHIM_POLL_IN;
+    if (fds[i].revents & POLLOUT) rev |= SHIM_POLL_OUT;
+    if (fds[i].revents & (POLLERR | POLLHUP | POLLNVAL)) rev |= SHIM_POLL_ERR;
+    wr16(entries + (size_t)i * 8 + 6, rev);
+  }
+  return r;
+}
+
+/* ---- errors ---- */
+/* Writes the lowercase POSIX name of errno e ("eaddrinuse"), NUL-terminated,
+ * into out; returns its length, or 0 for an errno this table lacks. */
+int32_t sctp_shim_errname(int32_t e, uint8_t *out, uint32_t cap) {
+  static const struct { int e; const char *n; } t[] = {
+#define E(x, s) {x, s},
+      E(EPERM, "eperm") E(ENOENT, "enoent") E(ESRCH, "esrch") E(EINTR, "eintr")
+      E(EIO, "eio") E(ENXIO, "enxio") E(E2BIG, "e2big") E(EBADF, "ebadf")
+      E(EAGAIN, "eagain") E(ENOMEM, "enomem") E(EACCES, "eacces")
+      E(EFAULT, "efault") E(EBUSY, "ebusy") E(EEXIST, "eexist")
+      E(ENODEV, "enodev") E(EINVAL, "einval") E(ENFILE, "enfile")
+      E(EMFILE, "emfile") E(ENOSPC, "enospc") E(EPIPE, "epipe")
+      E(ERANGE, "erange") E(ENOSYS, "enosys") E(ENOTSOCK, "enotsock")
+      E(EDESTADDRREQ, "edestaddrreq") E(EMSGSIZE, "emsgsize")
+      E(EPROTOTYPE, "eprototype") E(ENOPROTOOPT, "enoprotoopt")
+      E(EPROTONOSUPPORT, "eprotonosupport")
+      E(ESOCKTNOSUPPORT, "esocktnosupport") E(EOPNOTSUPP, "eopnotsupp")
+      E(EPFNOSUPPORT, "epfnosupport") E(EAFNOSUPPORT, "eafnosupport")
+      E(EADDRINUSE, "eaddrinuse") E(EADDRNOTAVAIL, "eaddrnotavail")
+      E(ENETDOWN, "enetdown") E(ENETUNREACH, "enetunreach")
+      E(ENETRESET, "enetreset") E(ECONNABORTED, "econnaborted")
+      E(ECONNRESET, "econnreset") E(ENOBUFS, "enobufs") E(EISCONN, "eisconn")
+      E(ENOTCONN, "enotconn") E(ESHUTDOWN, "eshutdown")
+      E(ETIMEDOUT, "etimedout") E(ECONNREFUSED, "econnrefused")
+      E(EHOSTDOWN, "ehostdown") E(EHOSTUNREACH, "ehostunreach")
+      E(EALREADY, "ealready") E(EINPROGRESS, "einprogress")
+      E(ENOTSUP == EOPNOTSUPP ? -1 : ENOTSUP, "enotsup")
+#undef E
+  };
+  for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+    if (t[i].e == e) {
+      size_t n = strlen(t[i].n);
+      if (n + 1 > cap) return -ENOBUFS;
+      memcpy(out, t[i].n, n + 1);
+      return (int32_t)n;
+    }
+  }
+  return 0;
+}

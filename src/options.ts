@@ -1,0 +1,467 @@
+/**
+ * gen_sctp's socket options: names, validation, and the shim's option slot
+ * layouts (`enum shim_opt` in `c/sctp_shim.c`). Socket-level options
+ * (`active`, `mode`, `buffer`, ...) are handled by the socket itself; this
+ * module covers the kernel's.
+ *
+ * @module
+ */
+import { ADDR_SIZE, type Ip, ipArg, portArg, readAddr, writeAddr } from "./addr.ts";
+import { check } from "./errors.ts";
+import { lib } from "./lib.ts";
+import { readSri, sendParams, SRI_SIZE, uintField, writeSri } from "./sndrcvinfo.ts";
+
+type Field =
+  | "u16"
+  | "u32"
+  | "assoc"
+  | "addr"
+  | "spp_flags"
+  | "bool"
+  | "status_state"
+  | "paddr_state"
+  | "paddrinfo";
+
+interface RecordDef {
+  tag: string;
+  fields: [string, Field][];
+  /** fields that are keys of a get request */
+  keys: string[];
+  /** getopts with a bare name needs an explicit key */
+  keyRequired?: boolean;
+  defaults?: Record<string, unknown>;
+}
+
+const PADDRINFO: RecordDef = {
+  tag: "sctp_paddrinfo",
+  fields: [["assoc_id", "assoc"], ["address", "addr"], ["state", "paddr_state"],
+    ["cwnd", "u32"], ["srtt", "u32"], ["rto", "u32"], ["mtu", "u32"]],
+  keys: ["assoc_id", "address"],
+};
+
+const EVENT_FIELDS = [
+  "data_io_event", "association_event", "address_event",
+  "send_failure_event", "peer_error_event", "shutdown_event",
+  "partial_delivery_event", "adaptation_layer_event",
+  "authentication_event", "sender_dry_event",
+];
+
+/** Kernel option definitions: shim id and value kind. */
+interface OptDef {
+  id: number;
+  kind: "int" | "uint" | "bool" | "linger" | "bytes" | "sri" | RecordDef;
+  readonly?: boolean;
+  writeonly?: boolean;
+  inet6?: boolean;
+}
+
+const REC = {
+  sctp_rtoinfo: {
+    tag: "sctp_rtoinfo",
+    fields: [["assoc_id", "assoc"], ["initial", "u32"], ["max", "u32"], ["min", "u32"]],
+    keys: ["assoc_id"],
+  },
+  sctp_associnfo: {
+    tag: "sctp_assocparams",
+    fields: [["assoc_id", "assoc"], ["asocmaxrxt", "u16"],
+      ["number_peer_destinations", "u16"], ["peer_rwnd", "u32"],
+      ["local_rwnd", "u32"], ["cookie_life", "u32"]],
+    keys: ["assoc_id"],
+  },
+  sctp_initmsg: {
+    tag: "sctp_initmsg",
+    fields: [["num_ostreams", "u16"], ["max_instreams", "u16"],
+      ["max_attempts", "u16"], ["max_init_timeo", "u16"]],
+    keys: [],
+  },
+  sctp_primary_addr: {
+    tag: "sctp_prim",
+    fields: [["assoc_id", "assoc"], ["addr", "addr"]],
+    keys: ["assoc_id"],
+    keyRequired: true,
+  },
+  sctp_set_peer_primary_addr: {
+    tag: "sctp_setpeerprim",
+    fields: [["assoc_id", "assoc"], ["addr", "addr"]],
+    keys: ["assoc_id"],
+    keyRequired: true,
+  },
+  sctp_adaptation_layer: {
+    tag: "sctp_setadaptation",
+    fields: [["adaptation_ind", "u32"]],
+    keys: [],
+  },
+  sctp_peer_addr_params: {
+    tag: "sctp_paddrparams",
+    fields: [["assoc_id", "assoc"], ["address", "addr"], ["hbinterval", "u32"],
+      ["pathmaxrxt", "u16"], ["pathmtu", "u32"], ["sackdelay", "u32"],
+      ["flags", "spp_flags"]],
+    keys: ["assoc_id", "address"],
+  },
+  sctp_events: {
+    tag: "sctp_event_subscribe",
+    fields: EVENT_FIELDS.map((f) => [f, "bool"] as [string, Field]),
+    keys: [],
+    defaults: {
+      data_io_event: true, association_event: true, address_event: true,
+      send_failure_event: true, peer_error_event: true, shutdown_event: true,
+      partial_delivery_event: true, adaptation_layer_event: false,
+      authentication_event: false, sender_dry_event: false,
+    },
+  },
+  sctp_delayed_ack_time: {
+    tag: "sctp_assoc_value",
+    fields: [["assoc_id", "assoc"], ["assoc_value", "u32"]],
+    keys: ["assoc_id"],
+  },
+  sctp_status: {
+    tag: "sctp_status",
+    fields: [["assoc_id", "assoc"], ["state", "status_state"], ["rwnd", "u32"],
+      ["unackdata", "u32"], ["penddata", "u32"], ["instrms", "u32"],
+      ["outstrms", "u32"], ["fragmentation_point", "u32"],
+      ["primary", "paddrinfo"]],
+    keys: ["assoc_id"],
+    keyRequired: true,
+  },
+  sctp_get_peer_addr_info: PADDRINFO,
+} satisfies Record<string, RecordDef>;
+
+/** The kernel options, by gen_sctp name. */
+export const KERNEL_OPTS: Record<string, OptDef> = {
+  sndbuf: { id: 1, kind: "uint" },
+  recbuf: { id: 2, kind: "uint" },
+  reuseaddr: { id: 3, kind: "bool" },
+  reuseport: { id: 4, kind: "bool" },
+  reuseport_lb: { id: 4, kind: "bool" },
+  priority: { id: 5, kind: "int" },
+  tos: { id: 6, kind: "int" },
+  tclass: { id: 7, kind: "int", inet6: true },
+  ttl: { id: 8, kind: "int" },
+  recvtos: { id: 9, kind: "bool" },
+  recvtclass: { id: 10, kind: "bool", inet6: true },
+  recvttl: { id: 11, kind: "bool" },
+  dontroute: { id: 12, kind: "bool" },
+  ipv6_v6only: { id: 13, kind: "bool", inet6: true },
+  sctp_autoclose: { id: 14, kind: "uint" },
+  sctp_nodelay: { id: 15, kind: "bool" },
+  sctp_disable_fragments: { id: 16, kind: "bool" },
+  sctp_i_want_mapped_v4_addr: { id: 17, kind: "bool" },
+  sctp_maxseg: { id: 18, kind: "uint" },
+  linger: { id: 19, kind: "linger" },
+  sctp_rtoinfo: { id: 20, kind: REC.sctp_rtoinfo },
+  sctp_associnfo: { id: 21, kind: REC.sctp_associnfo },
+  sctp_initmsg: { id: 22, kind: REC.sctp_initmsg },
+  sctp_primary_addr: { id: 23, kind: REC.sctp_primary_addr },
+  sctp_set_peer_primary_addr: {
+    id: 24,
+    kind: REC.sctp_set_peer_primary_addr,
+    writeonly: true,
+  },
+  sctp_adaptation_layer: { id: 25, kind: REC.sctp_adaptation_layer },
+  sctp_peer_addr_params: { id: 26, kind: REC.sctp_peer_addr_params },
+  sctp_default_send_param: { id: 27, kind: "sri" },
+  sctp_events: { id: 28, kind: REC.sctp_events },
+  sctp_delayed_ack_time: { id: 29, kind: REC.sctp_delayed_ack_time },
+  sctp_status: { id: 30, kind: REC.sctp_status, readonly: true },
+  sctp_get_peer_addr_info: { id: 31, kind: PADDRINFO, readonly: true },
+  bind_to_device: { id: 32, kind: "bytes", writeonly: true },
+};
+
+/** Shim option id of SO_ERROR. */
+export const OPT_SO_ERROR = 33;
+
+const SPP_FLAGS = ["hb_enable", "hb_disable", "hb_demand", "pmtud_enable",
+  "pmtud_disable", "sackdelay_enable", "sackdelay_disable"];
+const STATUS_STATES = [undefined, "empty", "closed", "bound", "listen",
+  "cookie_wait", "cookie_echoed", "established", "shutdown_pending",
+  "shutdown_sent", "shutdown_received", "shutdown_ack_sent"];
+const PADDR_STATES = [undefined, "active", "inactive", "unconfirmed", "pf"];
+
+function fieldSlots(t: Field): number {
+  return t === "addr" ? ADDR_SIZE / 4 : t === "paddrinfo" ? 12 : 1;
+}
+
+function recordSize(def: RecordDef): number {
+  return def.fields.reduce((n, [, t]) => n + fieldSlots(t) * 4, 0);
+}
+
+const buf = new Uint8Array(256);
+const dv = new DataView(buf.buffer);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function addrField(v: unknown, family: 4 | 6, what: string): [Ip, number] {
+  if (!isRecord(v)) {
+    throw new TypeError(`${what}: expected { addr, port }`);
+  }
+  return [ipArg(v.addr, family, `${what}.addr`), portArg(v.port, `${what}.port`)];
+}
+
+function writeField(
+  off: number,
+  t: Field,
+  v: unknown,
+  family: 4 | 6,
+  what: string,
+): void {
+  switch (t) {
+    case "u16":
+      dv.setUint32(off, v === undefined ? 0 : uintField(v, 16, what), true);
+      return;
+    case "u32":
+    case "assoc":
+      dv.setUint32(off, v === undefined ? 0 : uintField(v, 32, what), true);
+      return;
+    case "bool":
+      if (typeof v !== "boolean") {
+        throw new TypeError(`${what}: expected a boolean`);
+      }
+      dv.setUint32(off, v ? 1 : 0, true);
+      return;
+    case "addr": {
+      if (v === undefined) {
+        new Uint8Array(buf.buffer, off, ADDR_SIZE).fill(0);
+        return;
+      }
+      const [ip, port] = addrField(v, family, what);
+      if (ip.bytes.every((b) => b === 0) && port === 0) {
+        new Uint8Array(buf.buffer, off, ADDR_SIZE).fill(0);
+      } else writeAddr(dv, off, ip, port);
+      return;
+    }
+    case "spp_flags": {
+      if (v === undefined) v = [];
+      if (!Array.isArray(v)) throw new TypeError(`${what}: expected a list`);
+      let bits = 0;
+      for (const f of v) {
+        const i = SPP_FLAGS.indexOf(f);
+        if (i < 0) throw new TypeError(`${what}: unknown flag ${String(f)}`);
+        bits |= 1 << i;
+      }
+      dv.setUint32(off, bits, true);
+      return;
+    }
+    default:
+      throw new TypeError(`${what}: read-only field`);
+  }
+}
+
+function readField(off: number, t: Field): unknown {
+  const u = dv.getUint32(off, true);
+  switch (t) {
+    case "bool":
+      return u !== 0;
+    case "addr": {
+      const a = readAddr(dv, off);
+      return a ? { addr: a.addr, port: a.port } : { addr: "any", port: 0 };
+    }
+    case "spp_flags":
+      return SPP_FLAGS.filter((_, i) => u & (1 << i));
+    case "status_state":
+      return STATUS_STATES[u];
+    case "paddr_state":
+      return PADDR_STATES[u];
+    case "paddrinfo":
+      return readRecord(off, PADDRINFO);
+    default:
+      return u;
+  }
+}
+
+function readRecord(base: number, def: RecordDef): Record<string, unknown> {
+  const out: Record<string, unknown> = { type: def.tag };
+  let off = base;
+  for (const [name, t] of def.fields) {
+    out[name] = readField(off, t);
+    off += fieldSlots(t) * 4;
+  }
+  return out;
+}
+
+function checkRecordShape(v: unknown, def: RecordDef, what: string) {
+  if (!isRecord(v)) throw new TypeError(`${what}: expected a ${def.tag} record`);
+  if (v.type !== undefined && v.type !== def.tag) {
+    throw new TypeError(`${what}: expected a ${def.tag} record, got ${String(v.type)}`);
+  }
+  for (const k of Object.keys(v)) {
+    if (k !== "type" && !def.fields.some(([f]) => f === k)) {
+      throw new TypeError(`${what}: unknown field ${k}`);
+    }
+  }
+}
+
+function writeRecord(v: Record<string, unknown>, def: RecordDef, family: 4 | 6, what: string) {
+  let off = 0;
+  for (const [name, t] of def.fields) {
+    const val = v[name] ?? def.defaults?.[name];
+    writeField(off, t, val, family, `${what}.${name}`);
+    off += fieldSlots(t) * 4;
+  }
+  return off;
+}
+
+/** Validates a kernel option's value without touching the socket. */
+export function validateOpt(name: string, value: unknown, family: 4 | 6): void {
+  encode(name, value, family);
+}
+
+function encode(name: string, value: unknown, family: 4 | 6): number {
+  const def = KERNEL_OPTS[name];
+  if (!def) throw new TypeError(`unknown option ${name}`);
+  if (def.readonly) throw new TypeError(`${name}: read-only option`);
+  switch (def.kind) {
+    case "int":
+      if (typeof value !== "number" || !Number.isInteger(value)) {
+        throw new TypeError(`${name}: expected an integer`);
+      }
+      if (value < -0x80000000 || value > 0x7fffffff) {
+        throw new RangeError(`${name}: ${value} is outside the int range`);
+      }
+      dv.setInt32(0, value, true);
+      return 4;
+    case "uint":
+      if (typeof value !== "number" || !Number.isInteger(value)) {
+        throw new TypeError(`${name}: expected an integer`);
+      }
+      if (value < 0 || value > 0x7fffffff) {
+        throw new RangeError(`${name}: ${value} is outside 0..2147483647`);
+      }
+      dv.setInt32(0, value, true);
+      return 4;
+    case "bool":
+      if (typeof value !== "boolean") {
+        throw new TypeError(`${name}: expected a boolean`);
+      }
+      dv.setInt32(0, value ? 1 : 0, true);
+      return 4;
+    case "linger": {
+      if (
+        !Array.isArray(value) || value.length !== 2 ||
+        typeof value[0] !== "boolean" || !Number.isInteger(value[1])
+      ) throw new TypeError(`${name}: expected [boolean, seconds]`);
+      if (value[1] < 0 || value[1] > 0x7fffffff) {
+        throw new RangeError(`${name}: seconds out of range`);
+      }
+      dv.setInt32(0, value[0] ? 1 : 0, true);
+      dv.setInt32(4, value[1], true);
+      return 8;
+    }
+    case "bytes": {
+      if (typeof value !== "string") {
+        throw new TypeError(`${name}: expected an interface name`);
+      }
+      const b = new TextEncoder().encode(value);
+      if (b.length >= 64) throw new RangeError(`${name}: name too long`);
+      buf.set(b);
+      return b.length;
+    }
+    case "sri":
+      writeSri(dv, 0, sendParams(value, name));
+      return SRI_SIZE;
+    default:
+      checkRecordShape(value, def.kind, name);
+      return writeRecord(value as Record<string, unknown>, def.kind, family, name);
+  }
+}
+
+/**
+ * Sets a kernel option (gen_sctp's set semantics: undefined record fields
+ * take their encoding defaults). Throws TypeError/RangeError for bad values,
+ * SctpError for a kernel refusal.
+ */
+export function setKernelOpt(
+  fd: number,
+  name: string,
+  value: unknown,
+  family: 4 | 6,
+): void {
+  const len = encode(name, value, family);
+  check(lib.sctp_shim_setopt(fd, KERNEL_OPTS[name].id, buf, len), name);
+}
+
+/**
+ * Reads a kernel option. `key` is the request record (key fields set), or
+ * undefined for a bare name. Returns undefined when the kernel refuses (as
+ * gen_sctp omits it).
+ */
+export function getKernelOpt(
+  fd: number,
+  name: string,
+  key: unknown,
+  family: 4 | 6,
+): unknown {
+  const def = KERNEL_OPTS[name];
+  if (!def) throw new TypeError(`unknown option ${name}`);
+  if (def.writeonly) return undefined;
+  buf.fill(0);
+  let len = 4;
+  const kind = def.kind;
+  if (kind === "linger") len = 8;
+  else if (kind === "sri") {
+    len = SRI_SIZE;
+    if (key !== undefined) {
+      if (!isRecord(key)) throw new TypeError(`${name}: expected a record`);
+      for (const [k, v] of Object.entries(key)) {
+        if (k !== "type" && k !== "assoc_id" && v !== undefined) {
+          throw new TypeError(`${name}: only assoc_id may be set in a request`);
+        }
+      }
+      dv.setUint32(32, key.assoc_id === undefined ? 0 : uintField(key.assoc_id, 32, `${name}.assoc_id`), true);
+    }
+  } else if (typeof kind === "object") {
+    len = recordSize(kind);
+    if (key === undefined) {
+      if (kind.keyRequired) {
+        throw new TypeError(`${name}: getopts needs a record with assoc_id`);
+      }
+    } else {
+      checkRecordShape(key, kind, name);
+      const r = key as Record<string, unknown>;
+      for (const [k, v] of Object.entries(r)) {
+        if (k !== "type" && !kind.keys.includes(k) && v !== undefined) {
+          throw new TypeError(`${name}: field ${k} must be undefined in a request`);
+        }
+      }
+      let off = 0;
+      for (const [f, t] of kind.fields) {
+        if (kind.keys.includes(f)) writeField(off, t, r[f], family, `${name}.${f}`);
+        off += fieldSlots(t) * 4;
+      }
+    }
+  }
+  const r = lib.sctp_shim_getopt(fd, def.id, buf, len);
+  if (r < 0) return undefined;
+  switch (kind) {
+    case "int":
+    case "uint":
+      return dv.getInt32(0, true);
+    case "bool":
+      return dv.getInt32(0, true) !== 0;
+    case "linger":
+      return [dv.getInt32(0, true) !== 0, dv.getInt32(4, true)];
+    case "sri":
+      return readSri(dv, 0);
+    case "bytes":
+      return undefined;
+    default:
+      return readRecord(0, kind);
+  }
+}
+
+/** Whether a kernel option is a record whose undefined fields can be merged. */
+export function isRecordOpt(name: string): boolean {
+  const k = KERNEL_OPTS[name]?.kind;
+  return typeof k === "object" || k === "sri";
+}
+
+/** Key fields of a record option (used to read before a merge). */
+export function keyOf(name: string, value: Record<string, unknown>): Record<string, unknown> | undefined {
+  const k = KERNEL_OPTS[name]?.kind;
+  if (k === "sri") return { assoc_id: value.assoc_id };
+  if (typeof k !== "object" || k.keys.length === 0) return undefined;
+  const key: Record<string, unknown> = {};
+  for (const f of k.keys) key[f] = value[f];
+  return key;
+}

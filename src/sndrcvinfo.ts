@@ -1,0 +1,122 @@
+/**
+ * The shim's SNDRCVINFO layout <-> `sctp_sndrcvinfo` records, with gen_sctp's
+ * validation of send parameters.
+ *
+ * @module
+ */
+import type { SctpSndRcvInfo, SndRcvFlag } from "./records.ts";
+
+/** Size of SNDRCVINFO in shim buffers. */
+export const SRI_SIZE = 36;
+
+const FLAG_BITS: Record<SndRcvFlag, number> = {
+  unordered: 1,
+  addr_over: 2,
+  abort: 4,
+  eof: 8,
+};
+const FLAG_ORDER: SndRcvFlag[] = ["unordered", "addr_over", "abort", "eof"];
+
+/** Flag bits -> gen_sctp's flag list, in its fixed order. */
+export function flagsFromBits(bits: number): SndRcvFlag[] {
+  const out: SndRcvFlag[] = [];
+  for (const f of FLAG_ORDER) if (bits & FLAG_BITS[f]) out.push(f);
+  return out;
+}
+
+/** A flag list -> bits; TypeError for an unknown flag. */
+export function flagsToBits(flags: unknown, what = "flags"): number {
+  if (flags === undefined) return 0;
+  if (!Array.isArray(flags)) {
+    throw new TypeError(`${what}: expected a list of flags`);
+  }
+  let bits = 0;
+  for (const f of flags) {
+    const b = FLAG_BITS[f as SndRcvFlag];
+    if (b === undefined) {
+      throw new TypeError(`${what}: unknown flag ${String(f)}`);
+    }
+    bits |= b;
+  }
+  return bits;
+}
+
+/** Reads a SNDRCVINFO at `off`. */
+export function readSri(dv: DataView, off: number): SctpSndRcvInfo {
+  return {
+    type: "sctp_sndrcvinfo",
+    stream: dv.getUint32(off, true),
+    ssn: dv.getUint32(off + 4, true),
+    flags: flagsFromBits(dv.getUint32(off + 8, true)),
+    ppid: dv.getUint32(off + 12, true),
+    context: dv.getUint32(off + 16, true),
+    timetolive: dv.getUint32(off + 20, true),
+    tsn: dv.getUint32(off + 24, true),
+    cumtsn: dv.getUint32(off + 28, true),
+    assoc_id: dv.getUint32(off + 32, true),
+  };
+}
+
+/** Checks an unsigned integer field; TypeError / RangeError naming it. */
+export function uintField(v: unknown, bits: 8 | 16 | 32, what: string): number {
+  if (typeof v !== "number" || !Number.isInteger(v)) {
+    throw new TypeError(`${what}: expected an integer, got ${String(v)}`);
+  }
+  const max = bits === 32 ? 0xffffffff : (1 << bits) - 1;
+  if (v < 0 || v > max) {
+    throw new RangeError(`${what}: ${v} is outside 0..${max}`);
+  }
+  return v;
+}
+
+/** Validated send parameters of a sndrcvinfo (undefined fields -> 0). */
+export interface SendParams {
+  stream: number;
+  flags: number;
+  ppid: number;
+  context: number;
+  timetolive: number;
+  assoc_id: number;
+}
+
+/** gen_sctp's checks of a sndrcvinfo used for sending or setting. */
+export function sendParams(
+  info: unknown,
+  what = "sctp_sndrcvinfo",
+): SendParams {
+  if (info === null || typeof info !== "object" || Array.isArray(info)) {
+    throw new TypeError(`${what}: expected an sctp_sndrcvinfo record`);
+  }
+  const r = info as Record<string, unknown>;
+  for (const k of Object.keys(r)) {
+    if (
+      !["type", "stream", "ssn", "flags", "ppid", "context", "timetolive",
+        "tsn", "cumtsn", "assoc_id"].includes(k)
+    ) throw new TypeError(`${what}: unknown field ${k}`);
+  }
+  if (r.type !== undefined && r.type !== "sctp_sndrcvinfo") {
+    throw new TypeError(`${what}: not an sctp_sndrcvinfo record`);
+  }
+  for (const k of ["ssn", "tsn", "cumtsn"]) {
+    if (r[k] !== undefined) {
+      throw new TypeError(`${what}.${k}: must be undefined when sending`);
+    }
+  }
+  const u = (k: string, bits: 16 | 32) =>
+    r[k] === undefined ? 0 : uintField(r[k], bits, `${what}.${k}`);
+  return {
+    stream: u("stream", 16),
+    flags: flagsToBits(r.flags, `${what}.flags`),
+    ppid: u("ppid", 32),
+    context: u("context", 32),
+    timetolive: u("timetolive", 32),
+    assoc_id: u("assoc_id", 32),
+  };
+}
+
+/** Writes send parameters as a SNDRCVINFO at `off`. */
+export function writeSri(dv: DataView, off: number, p: SendParams): void {
+  const v = [p.stream, 0, p.flags, p.ppid, p.context, p.timetolive, 0, 0,
+    p.assoc_id];
+  v.forEach((x, i) => dv.setUint32(off + i * 4, x, true));
+}

@@ -1,0 +1,1476 @@
+/**
+ * `SctpSocket`: gen_sctp's socket semantics over one kernel SCTP fd.
+ *
+ * @module
+ */
+import {
+  ADDR_SIZE,
+  addrList,
+  type Family,
+  type Ip,
+  ipArg,
+  portArg,
+  readAddr,
+  resolveHost,
+} from "./addr.ts";
+import { check, errnoName, SctpError } from "./errors.ts";
+import { decodeNotification, isErrorEvent } from "./events.ts";
+import { lib } from "./lib.ts";
+import {
+  getKernelOpt,
+  isRecordOpt,
+  KERNEL_OPTS,
+  keyOf,
+  setKernelOpt,
+} from "./options.ts";
+import { POLL_IN, POLL_OUT, poller } from "./poller.ts";
+import type {
+  AncValue,
+  SctpAssocChange,
+  SctpEvent,
+  SctpMessage,
+  SctpSndRcvInfo,
+} from "./records.ts";
+import { readSri, sendParams, uintField } from "./sndrcvinfo.ts";
+
+/** gen_sctp's `active` option. */
+export type Active = boolean | "once" | number;
+
+/** Socket options as an object keyed by gen_sctp option names. */
+export type SctpOptions = Record<string, unknown>;
+
+/** An association: its id or its `sctp_assoc_change` record. */
+export type Assoc = number | SctpAssocChange;
+
+/** Data to send: bytes, a string, or an iolist (a nested array of these). */
+export type SendData =
+  | Uint8Array
+  | ArrayBuffer
+  | ArrayBufferView
+  | string
+  | ReadonlyArray<SendData | number>;
+
+/** The `{ family?, addr, port }` form of a peer address. */
+export interface SockAddrArg {
+  family?: Family;
+  addr: string;
+  port: number;
+}
+
+/** Options of `recv`. */
+export interface RecvOptions {
+  /** Milliseconds, or "infinity" (the default). */
+  timeout?: number | "infinity";
+  /** Rejects the pending recv with reason "aborted" when aborted. */
+  signal?: AbortSignal;
+}
+
+interface Item {
+  msg: SctpMessage;
+  error: boolean;
+}
+
+interface Waiter {
+  resolve(item: Item): void;
+  reject(e: unknown): void;
+}
+
+interface PendingSend {
+  bytes: Uint8Array;
+  assoc: number;
+  stream: number;
+  ppid: number;
+  flags: number;
+  context: number;
+  ttl: number;
+  resolve(): void;
+  reject(e: unknown): void;
+}
+
+const SEND_DEFAULTS = 0x100;
+const RF_NOTIFICATION = 1, RF_EOR = 2, RF_SNDRCV = 4, RF_TOS = 8, RF_TTL = 16,
+  RF_TCLASS = 32;
+const REC_HDR = 88;
+const BATCH_MSGS = 64;
+const SOCKET_OPTS = new Set([
+  "active",
+  "mode",
+  "buffer",
+  "non_block_send",
+  "debug",
+  "high_msgq_watermark",
+  "low_msgq_watermark",
+  "exclusiveaddruse",
+]);
+
+let recvBuf = new Uint8Array(256 * 1024);
+let recvDv = new DataView(recvBuf.buffer);
+const encoder = new TextEncoder();
+
+/** Converts send data to one byte array (copying only iolists). */
+export function toBytes(data: unknown): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (typeof data === "string") return encoder.encode(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) {
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  }
+  if (Array.isArray(data)) {
+    const parts: Uint8Array[] = [];
+    let len = 0;
+    const walk = (d: unknown) => {
+      if (typeof d === "number") {
+        if (!Number.isInteger(d) || d < 0 || d > 255) {
+          throw new TypeError(`data: ${d} is not a byte`);
+        }
+        parts.push(Uint8Array.of(d));
+        len++;
+      } else if (Array.isArray(d)) d.forEach(walk);
+      else {
+        const b = toBytes(d);
+        parts.push(b);
+        len += b.length;
+      }
+    };
+    walk(data);
+    const out = new Uint8Array(len);
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  }
+  throw new TypeError(
+    "data: expected Uint8Array, ArrayBuffer(View), string or an iolist",
+  );
+}
+
+function assocId(a: unknown, what: string): number {
+  if (typeof a === "number") return uintField(a, 32, `${what}: assoc id`);
+  if (
+    a !== null && typeof a === "object" &&
+    (a as SctpAssocChange).type === "sctp_assoc_change"
+  ) {
+    return uintField((a as SctpAssocChange).assoc_id, 32, `${what}: assoc_id`);
+  }
+  throw new TypeError(
+    `${what}: expected an assoc id or an sctp_assoc_change record`,
+  );
+}
+
+function timeoutArg(t: unknown, what: string): number {
+  if (t === undefined || t === "infinity" || t === Infinity) return -1;
+  if (typeof t !== "number" || !Number.isInteger(t)) {
+    throw new TypeError(`${what}: timeout must be an integer or "infinity"`);
+  }
+  if (t < 0 || t > 4294967294) {
+    throw new RangeError(`${what}: timeout ${t} is outside 0..4294967294`);
+  }
+  return t;
+}
+
+function activeArg(v: unknown): Active {
+  if (v === true || v === false || v === "once") return v;
+  if (typeof v === "number" && Number.isInteger(v)) {
+    if (v < -32768 || v > 32767) {
+      throw new RangeError(`active: ${v} is outside -32768..32767`);
+    }
+    return v;
+  }
+  throw new TypeError(`active: expected true, false, "once" or an integer`);
+}
+
+/** Internal construction parameters of a socket. */
+export interface SocketInit {
+  fd: number;
+  family: 4 | 6;
+  type: "seqpacket" | "stream";
+}
+
+/**
+ * A gen_sctp socket. Create one with {@linkcode open}; it is an EventTarget
+ * that, in active mode, dispatches `"sctp"`, `"sctp_error"` and
+ * `"sctp_passive"` events, and an async iterable of received messages.
+ *
+ * @example Echo one message
+ * ```ts
+ * import { open } from "./mod.ts";
+ * await using server = await open({ ip: "127.0.0.1" });
+ * await server.listen(true);
+ * await using client = await open();
+ * const up = await client.connect("127.0.0.1", await server.port());
+ * await client.send(up, 0, "hello");
+ * for await (const m of server) {
+ *   if (m.data instanceof Uint8Array) {
+ *     console.log(new TextDecoder().decode(m.data));
+ *     break;
+ *   }
+ * }
+ * ```
+ */
+export class SctpSocket extends EventTarget {
+  #fd: number;
+  #family: 4 | 6;
+  #type: "seqpacket" | "stream";
+  #mode: "binary" | "list" = "binary";
+  #active: false | true | "once" | "multi" = false;
+  #count = 0;
+  #buffer = 65536;
+  #nonBlockSend = false;
+  #extra: Record<string, unknown> = {
+    debug: false,
+    high_msgq_watermark: 8192,
+    low_msgq_watermark: 4096,
+    exclusiveaddruse: false,
+  };
+  #closed = false;
+  #notOwner = false;
+  #defaults = false;
+  #inbox: Item[] = [];
+  #partial: Uint8Array[] = [];
+  #partialLen = 0;
+  #waiter: Waiter | null = null;
+  #sends: PendingSend[] = [];
+  #readArmed = false;
+  #writeArmed = false;
+  #servicing = false;
+  #again = false;
+  #mailbox: Event[] = [];
+  #listeners = 0;
+  #connectWaiters: {
+    ip: string;
+    port: number;
+    resolve(m: SctpMessage): void;
+  }[] = [];
+  #iterators = new Set<(done: boolean) => void>();
+
+  /** @internal Use {@linkcode open}. */
+  constructor(init: SocketInit) {
+    super();
+    this.#fd = init.fd;
+    this.#family = init.family;
+    this.#type = init.type;
+    poller.register(this.#fd);
+  }
+
+  /** The kernel file descriptor (for diagnostics). */
+  get fd(): number {
+    return this.#fd;
+  }
+
+  /** "seqpacket" (one-to-many) or "stream" (one-to-one). */
+  get type(): "seqpacket" | "stream" {
+    return this.#type;
+  }
+
+  /** "inet" or "inet6". */
+  get family(): Family {
+    return this.#family === 4 ? "inet" : "inet6";
+  }
+
+  /** Whether the socket is closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #usable(): void {
+    if (this.#notOwner) throw new SctpError("not_owner");
+    if (this.#closed) throw new SctpError("closed");
+  }
+
+  // ---- listeners: nothing dispatched before someone listens is lost ----
+
+  /** EventTarget.addEventListener; flushes deliveries queued so far. */
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    super.addEventListener(type, listener, options);
+    if (listener && (type === "sctp" || type === "sctp_error" || type === "sctp_passive")) {
+      this.#listeners++;
+      queueMicrotask(() => this.#flushMailbox());
+    }
+  }
+
+  /** EventTarget.removeEventListener. */
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void {
+    super.removeEventListener(type, listener, options);
+    if (listener && (type === "sctp" || type === "sctp_error" || type === "sctp_passive")) {
+      this.#listeners = Math.max(0, this.#listeners - 1);
+    }
+  }
+
+  #flushMailbox(): void {
+    while (this.#listeners > 0 && this.#mailbox.length > 0) {
+      this.dispatchEvent(this.#mailbox.shift()!);
+    }
+  }
+
+  #post(ev: Event): void {
+    this.#mailbox.push(ev);
+    if (this.#mailbox.length === 1) queueMicrotask(() => this.#flushMailbox());
+  }
+
+  // ---- receiving ----
+
+  #demand(): boolean {
+    return !this.#closed && !this.#notOwner &&
+      (this.#waiter !== null || this.#active !== false);
+  }
+
+  /** Hands queued items to a waiting recv or to active delivery. */
+  #deliver(): void {
+    while (this.#inbox.length > 0) {
+      if (this.#waiter) {
+        const w = this.#waiter;
+        this.#waiter = null;
+        w.resolve(this.#inbox.shift()!);
+      } else if (this.#active !== false) {
+        this.#activeDeliver(this.#inbox.shift()!);
+      } else return;
+    }
+  }
+
+  #activeDeliver(item: Item): void {
+    const m = item.msg;
+    const d = m.data as SctpEvent;
+    if (
+      this.#connectWaiters.length > 0 && !item.error &&
+      d && (d as SctpEvent).type === "sctp_assoc_change"
+    ) {
+      const i = this.#connectWaiters.findIndex((w) =>
+        w.ip === m.fromIp && w.port === m.fromPort
+      );
+      if (i >= 0) {
+        const [w] = this.#connectWaiters.splice(i, 1);
+        w.resolve(m);
+        return;
+      }
+    }
+    this.#post(
+      new CustomEvent(item.error ? "sctp_error" : "sctp", { detail: m }),
+    );
+    if (this.#active === "once") {
+      this.#active = false;
+    } else if (this.#active === "multi") {
+      if (--this.#count <= 0) {
+        this.#count = 0;
+        this.#active = false;
+        this.#post(new Event("sctp_passive"));
+      }
+    }
+  }
+
+  /** Reads and delivers while someone wants messages. */
+  #service(): void {
+    if (this.#servicing) {
+      this.#again = true;
+      return;
+    }
+    this.#servicing = true;
+    try {
+      do {
+        this.#again = false;
+        this.#deliver();
+        while (this.#demand()) {
+          const r = this.#readBatch();
+          if (r === "eagain") {
+            this.#armRead();
+            break;
+          }
+          if (r !== "ok") {
+            this.#readError(r);
+            break;
+          }
+          this.#deliver();
+        }
+      } while (this.#again);
+    } finally {
+      this.#servicing = false;
+    }
+  }
+
+  #armRead(): void {
+    if (this.#readArmed || this.#closed) return;
+    this.#readArmed = true;
+    this.#armPoll();
+  }
+
+  #armPoll(): void {
+    const ev = (this.#readArmed ? POLL_IN : 0) |
+      (this.#writeArmed ? POLL_OUT : 0);
+    if (ev === 0) {
+      poller.disarm(this.#fd);
+      return;
+    }
+    poller.arm(this.#fd, ev, (rev) => {
+      const r = this.#readArmed, w = this.#writeArmed;
+      this.#readArmed = false;
+      this.#writeArmed = false;
+      if (w) this.#flushSends();
+      if (r) this.#service();
+      if (!w && !r) return;
+      // re-arm whichever side is still waiting (the other side's wish)
+      if (this.#readArmed || this.#writeArmed) this.#armPoll();
+      void rev;
+    });
+  }
+
+  #readError(reason: string): void {
+    const err = new SctpError(reason);
+    if (this.#waiter) {
+      const w = this.#waiter;
+      this.#waiter = null;
+      w.reject(err);
+    } else if (this.#active !== false) {
+      this.#post(new CustomEvent("sctp_error", { detail: reason }));
+    }
+  }
+
+  /** One batch read into the shared buffer; parses records into the inbox. */
+  #readBatch(): "ok" | "eagain" | string {
+    const chunk = Math.max(this.#buffer, 1);
+    if (recvBuf.length < chunk + REC_HDR + 8) {
+      recvBuf = new Uint8Array(chunk + REC_HDR + 4096);
+      recvDv = new DataView(recvBuf.buffer);
+    }
+    const n = lib.sctp_shim_recv_batch(
+      this.#fd,
+      recvBuf,
+      recvBuf.length,
+      BATCH_MSGS,
+      chunk,
+    );
+    if (n < 0) {
+      const e = errnoName(n);
+      return e === "eagain" ? "eagain" : e;
+    }
+    let off = 0;
+    const dv = recvDv;
+    while (off < n) {
+      const reclen = dv.getUint32(off, true);
+      const flags = dv.getUint32(off + 4, true);
+      const dlen = dv.getUint32(off + 80, true);
+      const start = off + REC_HDR;
+      if (!(flags & RF_EOR)) {
+        this.#partial.push(recvBuf.slice(start, start + dlen));
+        this.#partialLen += dlen;
+        off += reclen;
+        continue;
+      }
+      let bytes: Uint8Array;
+      if (this.#partial.length > 0) {
+        bytes = new Uint8Array(this.#partialLen + dlen);
+        let o = 0;
+        for (const p of this.#partial) {
+          bytes.set(p, o);
+          o += p.length;
+        }
+        bytes.set(recvBuf.subarray(start, start + dlen), o);
+        this.#partial = [];
+        this.#partialLen = 0;
+      } else {
+        bytes = recvBuf.slice(start, start + dlen);
+      }
+      const from = readAddr(dv, off + 8);
+      const anc: Array<SctpSndRcvInfo | AncValue> = [];
+      if (flags & RF_SNDRCV) anc.push(readSri(dv, off + 32));
+      if (flags & RF_TOS) {
+        anc.push({ type: "tos", value: dv.getInt32(off + 68, true) });
+      }
+      if (flags & RF_TTL) {
+        anc.push({ type: "ttl", value: dv.getInt32(off + 72, true) });
+      }
+      if (flags & RF_TCLASS) {
+        anc.push({ type: "tclass", value: dv.getInt32(off + 76, true) });
+      }
+      let data: SctpMessage["data"];
+      let error = false;
+      if (flags & RF_NOTIFICATION) {
+        const ev = decodeNotification(bytes);
+        error = isErrorEvent(ev);
+        data = ev;
+      } else {
+        data = this.#mode === "list" ? Array.from(bytes) : bytes;
+      }
+      this.#inbox.push({
+        msg: {
+          fromIp: from ? from.addr : "",
+          fromPort: from ? from.port : 0,
+          ancData: anc,
+          data,
+        },
+        error,
+      });
+      off += reclen;
+    }
+    return "ok";
+  }
+
+  #recvItem(opts?: number | "infinity" | RecvOptions): Promise<Item> {
+    let timeout: unknown = opts;
+    let signal: AbortSignal | undefined;
+    if (opts !== null && typeof opts === "object") {
+      timeout = opts.timeout;
+      signal = opts.signal;
+      if (signal !== undefined && !(signal instanceof AbortSignal)) {
+        throw new TypeError("recv: signal must be an AbortSignal");
+      }
+    }
+    const ms = timeoutArg(timeout, "recv");
+    this.#usable();
+    if (this.#active !== false) throw new SctpError("einval", "recv: socket is active");
+    if (this.#waiter) throw new SctpError("ealready", "recv: another recv is pending");
+    if (signal?.aborted) throw new SctpError("aborted", "recv: aborted");
+    return new Promise<Item>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      const w: Waiter = {
+        resolve: (i) => {
+          done();
+          resolve(i);
+        },
+        reject: (e) => {
+          done();
+          reject(e);
+        },
+      };
+      const cancel = (e: SctpError) => {
+        if (this.#waiter === w) {
+          this.#waiter = null;
+          w.reject(e);
+          if (!this.#demand()) {
+            this.#readArmed = false;
+            this.#armPoll();
+          }
+        }
+      };
+      const onAbort = () => cancel(new SctpError("aborted", "recv: aborted"));
+      this.#waiter = w;
+      this.#service();
+      if (this.#waiter !== w) return;
+      if (ms === 0) return cancel(new SctpError("timeout"));
+      if (ms > 0) {
+        timer = setTimeout(() => cancel(new SctpError("timeout")), ms);
+      }
+      signal?.addEventListener("abort", onAbort);
+    });
+  }
+
+  /**
+   * Receives one message or event (gen_sctp `recv/1,2`). Rejects with
+   * `timeout`, `closed`, `einval` (socket is active), `ealready` (another recv
+   * is pending), `aborted` (the signal fired), or, for the error-class events
+   * `sctp_send_failed`, `sctp_remote_error` and `sctp_pdapi_event`, an
+   * SctpError whose `reason` is the record and `detail` the whole message.
+   *
+   * @example
+   * ```ts
+   * import { open } from "./mod.ts";
+   * await using s = await open({ ip: "127.0.0.1" });
+   * await s.recv(10).catch((e) => console.log(e.reason)); // "timeout"
+   * ```
+   */
+  async recv(timeout?: number | "infinity" | RecvOptions): Promise<SctpMessage> {
+    const item = await this.#recvItem(timeout);
+    if (item.error) {
+      const ev = item.msg.data as SctpEvent;
+      throw new SctpError(ev, `${ev.type} event`, item.msg);
+    }
+    return item.msg;
+  }
+
+  /**
+   * Yields what `recv` would, in order, including error-class events (yielded,
+   * not thrown); ends when the socket closes.
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<SctpMessage, void, undefined> {
+    while (!this.#closed) {
+      let item: Item;
+      try {
+        item = await this.#recvItem();
+      } catch (e) {
+        if (e instanceof SctpError && e.reason === "closed") return;
+        throw e;
+      }
+      yield item.msg;
+    }
+  }
+
+  // ---- sending ----
+
+  /**
+   * Sends one message (gen_sctp `send/3,4`): `send(assoc, stream, data)`
+   * with the association's default send parameters, or
+   * `send(sndrcvinfo, data)` with full control. Waits for buffer space unless
+   * `non_block_send` is set (then rejects with `eagain`).
+   *
+   * @example
+   * ```ts
+   * import { open } from "./mod.ts";
+   * await using srv = await open({ ip: "127.0.0.1" });
+   * await srv.listen(true);
+   * await using cli = await open();
+   * const assoc = await cli.connect("127.0.0.1", await srv.port());
+   * await cli.send(assoc, 0, "on stream 0");
+   * await cli.send({ stream: 1, ppid: 46, flags: ["unordered"], assoc_id: assoc.assoc_id }, "ppid 46");
+   * ```
+   */
+  send(a: Assoc | SctpSndRcvInfo, b: number | SendData, c?: SendData): Promise<void> {
+    let p: PendingSend;
+    try {
+      if (typeof a === "number" || (a as SctpAssocChange)?.type === "sctp_assoc_change") {
+        const assoc = assocId(a, "send");
+        if (typeof b !== "number" || !Number.isInteger(b)) {
+          throw new TypeError("send: stream must be an integer");
+        }
+        const stream = uintField(b, 16, "send: stream");
+        p = this.#pending(toBytes(c), assoc, stream, 0, this.#defaults ? SEND_DEFAULTS : 0, 0, 0);
+      } else {
+        if (c !== undefined) throw new TypeError("send: too many arguments");
+        const sp = sendParams(a, "send");
+        p = this.#pending(toBytes(b), sp.assoc_id, sp.stream, sp.ppid, sp.flags, sp.context, sp.timetolive);
+      }
+      this.#usable();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#submit(p);
+  }
+
+  #pending(
+    bytes: Uint8Array,
+    assoc: number,
+    stream: number,
+    ppid: number,
+    flags: number,
+    context: number,
+    ttl: number,
+  ): PendingSend {
+    return {
+      bytes,
+      assoc,
+      stream,
+      ppid,
+      flags,
+      context,
+      ttl,
+      resolve: () => {},
+      reject: () => {},
+    };
+  }
+
+  #trySend(p: PendingSend): number {
+    return lib.sctp_shim_send(
+      this.#fd,
+      p.bytes,
+      p.bytes.length,
+      p.assoc,
+      p.stream,
+      p.ppid,
+      p.flags,
+      p.context,
+      p.ttl,
+    );
+  }
+
+  #submit(p: PendingSend): Promise<void> {
+    if (this.#sends.length === 0) {
+      const r = this.#trySend(p);
+      if (r >= 0) return Promise.resolve();
+      const e = errnoName(r);
+      if (e !== "eagain") return Promise.reject(new SctpError(e, `send: ${e}`));
+      if (this.#nonBlockSend) return Promise.reject(new SctpError("eagain", "send: eagain"));
+    } else if (this.#nonBlockSend) {
+      return Promise.reject(new SctpError("eagain", "send: eagain"));
+    }
+    return new Promise<void>((resolve, reject) => {
+      p.resolve = resolve;
+      p.reject = reject;
+      this.#sends.push(p);
+      if (!this.#writeArmed) {
+        this.#writeArmed = true;
+        this.#armPoll();
+      }
+    });
+  }
+
+  #flushSends(): void {
+    while (this.#sends.length > 0 && !this.#closed) {
+      const p = this.#sends[0];
+      const r = this.#trySend(p);
+      if (r < 0) {
+        const e = errnoName(r);
+        if (e === "eagain") {
+          this.#writeArmed = true;
+          return;
+        }
+        this.#sends.shift();
+        p.reject(new SctpError(e, `send: ${e}`));
+        continue;
+      }
+      this.#sends.shift();
+      p.resolve();
+    }
+  }
+
+  /**
+   * Gracefully shuts down one association (gen_sctp `eof/2`); the socket
+   * stays open. Takes the association's `sctp_assoc_change` record.
+   *
+   * @example
+   * ```ts
+   * import { open } from "./mod.ts";
+   * await using srv = await open({ ip: "127.0.0.1" });
+   * await srv.listen(true);
+   * await using cli = await open();
+   * const assoc = await cli.connect("127.0.0.1", await srv.port());
+   * await cli.eof(assoc);
+   * ```
+   */
+  eof(assoc: SctpAssocChange): Promise<void> {
+    return this.#terminate(assoc, 8, "eof");
+  }
+
+  /**
+   * Aborts one association (gen_sctp `abort/2`); the peer sees `comm_lost`.
+   *
+   * @example
+   * ```ts
+   * import { open } from "./mod.ts";
+   * await using srv = await open({ ip: "127.0.0.1" });
+   * await srv.listen(true);
+   * await using cli = await open();
+   * const assoc = await cli.connect("127.0.0.1", await srv.port());
+   * await cli.abort(assoc);
+   * ```
+   */
+  abort(assoc: SctpAssocChange): Promise<void> {
+    return this.#terminate(assoc, 4, "abort");
+  }
+
+  #terminate(assoc: SctpAssocChange, flag: number, what: string): Promise<void> {
+    try {
+      if (
+        assoc === null || typeof assoc !== "object" ||
+        assoc.type !== "sctp_assoc_change"
+      ) {
+        throw new TypeError(`${what}: expected an sctp_assoc_change record`);
+      }
+      const id = assocId(assoc, what);
+      this.#usable();
+      return this.#submit(this.#pending(new Uint8Array(0), id, 0, 0, flag, 0, 0));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  // ---- associations ----
+
+  /**
+   * Marks the socket as accepting associations (gen_sctp `listen/2`): a
+   * boolean for seqpacket sockets (true = backlog 5), a backlog number for
+   * stream sockets.
+   *
+   * @example
+   * ```ts
+   * import { open } from "./mod.ts";
+   * await using s = await open({ ip: "127.0.0.1" });
+   * await s.listen(true);
+   * ```
+   */
+  listen(isServerOrBacklog: boolean | number): Promise<void> {
+    try {
+      let backlog: number;
+      if (typeof isServerOrBacklog === "boolean") {
+        backlog = isServerOrBacklog ? 5 : 0;
+      } else if (typeof isServerOrBacklog === "number" && Number.isInteger(isServerOrBacklog)) {
+        backlog = isServerOrBacklog;
+      } else {
+        throw new TypeError("listen: expected a boolean or an integer backlog");
+      }
+      this.#usable();
+      check(lib.sctp_shim_listen(this.#fd, backlog), "listen");
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  async #peer(
+    a: string | SockAddrArg,
+    b: unknown,
+    what: string,
+  ): Promise<{ ip: Ip; port: number; rest: number }> {
+    if (a !== null && typeof a === "object") {
+      const fam = a.family === undefined ? this.#family : a.family === "inet" ? 4 : a.family === "inet6" ? 6 : 0;
+      if (fam === 0) throw new TypeError(`${what}: family must be "inet" or "inet6"`);
+      const ip = ipArg(a.addr, fam as 4 | 6, `${what}: addr`);
+      if (ip.family !== this.#family) throw new SctpError("eafnosupport");
+      return { ip, port: portArg(a.port, `${what}: port`), rest: 1 };
+    }
+    const port = portArg(b, `${what}: port`);
+    const ip = await resolveHost(a, this.#family);
+    return { ip, port, rest: 2 };
+  }
+
+  #connectArgs(args: unknown[], what: string) {
+    const first = args[0];
+    const mapForm = first !== null && typeof first === "object";
+    const opts = (mapForm ? args[1] : args[2]) ?? {};
+    const timeout = mapForm ? args[2] : args[3];
+    if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
+      throw new TypeError(`${what}: options must be an object`);
+    }
+    const ms = timeoutArg(timeout, what);
+    if (!mapForm && typeof first !== "string") {
+      throw new TypeError(`${what}: address must be a string or { addr, port }`);
+    }
+    return { opts: opts as SctpOptions, ms };
+  }
+
+  async #start(args: unknown[], what: string) {
+    const { opts, ms } = this.#connectArgs(args, what);
+    this.#usable();
+    const deadline = ms < 0 ? Infinity : Date.now() + ms;
+    const peer = await this.#peer(args[0] as string | SockAddrArg, args[1], what);
+    this.#usable();
+    this.#changeOpts(opts);
+    const a = addrList([peer.ip], peer.port);
+    const r = lib.sctp_shim_connect(this.#fd, a);
+    if (r < 0 && errnoName(r) !== "einprogress") {
+      const e = errnoName(r);
+      throw new SctpError(e, `${what}: ${e}`);
+    }
+    return { peer, deadline };
+  }
+
+  /**
+   * Sets up an association and waits for its outcome (gen_sctp
+   * `connect/4,5` and the sockaddr form `connect/3,4`). Resolves with the
+   * `sctp_assoc_change` record in state `comm_up`; rejects with an SctpError
+   * whose reason is the record (e.g. `cant_assoc`) or a posix reason.
+   *
+   * @example
+   * ```ts
+   * import { open } from "./mod.ts";
+   * await using srv = await open({ ip: "127.0.0.1" });
+   * await srv.listen(true);
+   * await using cli = await open();
+   * const up = await cli.connect("127.0.0.1", await srv.port(), { sctp_initmsg: { num_ostreams: 5 } }, 5000);
+   * console.log(up.outbound_streams);
+   * ```
+   */
+  connect(
+    addr: string | SockAddrArg,
+    portOrOpts?: number | SctpOptions,
+    optsOrTimeout?: SctpOptions | number | "infinity",
+    timeout?: number | "infinity",
+  ): Promise<SctpAssocChange> {
+    return this.#connect([addr, portOrOpts, optsOrTimeout, timeout]);
+  }
+
+  async #connect(args: unknown[]): Promise<SctpAssocChange> {
+    const { peer, deadline } = await this.#start(args, "connect");
+    const ipStr = readAddr(new DataView(addrList([peer.ip], peer.port).buffer), 0)!.addr;
+    const remaining = () =>
+      deadline === Infinity ? "infinity" as const : Math.max(0, Math.round(deadline - Date.now()));
+    let msg: SctpMessage;
+    if (this.#active === false) {
+      msg = await this.recv(remaining());
+    } else {
+      msg = await new Promise<SctpMessage>((resolve, reject) => {
+        const w = { ip: ipStr, port: peer.port, resolve: (m: SctpMessage) => {
+          if (timer !== undefined) clearTimeout(timer);
+          resolve(m);
+        } };
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const rem = remaining();
+        if (rem !== "infinity") {
+          timer = setTimeout(() => {
+            const i = this.#connectWaiters.indexOf(w);
+            if (i >= 0) this.#connectWaiters.splice(i, 1);
+            reject(new SctpError("timeout"));
+          }, rem);
+        }
+        this.#connectWaiters.push(w);
+        // an event that arrived already is still in the mailbox
+        const j = this.#mailbox.findIndex((ev) => {
+          const m = (ev as CustomEvent<SctpMessage>).detail;
+          return ev.type === "sctp" && m &&
+            (m.data as SctpEvent)?.type === "sctp_assoc_change" &&
+            m.fromIp === ipStr && m.fromPort === peer.port;
+        });
+        if (j >= 0) {
+          const [ev] = this.#mailbox.splice(j, 1);
+          this.#connectWaiters.pop();
+          w.resolve((ev as CustomEvent<SctpMessage>).detail);
+        }
+      });
+    }
+    const d = msg.data as SctpEvent;
+    if (
+      d && !(d instanceof Uint8Array) && !Array.isArray(d) &&
+      d.type === "sctp_assoc_change" && msg.fromIp === ipStr &&
+      msg.fromPort === peer.port
+    ) {
+      if (d.state === "comm_up") return d;
+      throw new SctpError(d, `connect: ${d.state}`, msg);
+    }
+    throw new SctpError(
+      { type: "unexpected_message" },
+      "connect: another message arrived first",
+      msg,
+    );
+  }
+
+  /**
+   * Starts setting up an association (gen_sctp `connect_init`); resolves
+   * once the attempt is started. The outcome arrives later as an
+   * `sctp_assoc_change` event through `recv` or active delivery.
+   *
+   * @example
+   * ```ts
+   * import { open } from "./mod.ts";
+   * await using srv = await open({ ip: "127.0.0.1" });
+   * await srv.listen(true);
+   * await using cli = await open();
+   * await cli.connectInit("127.0.0.1", await srv.port());
+   * const m = await cli.recv(5000);
+   * ```
+   */
+  async connectInit(
+    addr: string | SockAddrArg,
+    portOrOpts?: number | SctpOptions,
+    optsOrTimeout?: SctpOptions | number | "infinity",
+    timeout?: number | "infinity",
+  ): Promise<void> {
+    await this.#start([addr, portOrOpts, optsOrTimeout, timeout], "connectInit");
+  }
+
+  /**
+   * Starts an association to a peer with several addresses (gen_sctp
+   * `connectx_init`, sctp_connectx); resolves with the association id. The
+   * outcome arrives later as an `sctp_assoc_change` event.
+   *
+   * @example
+   * ```ts
+   * import { open } from "./mod.ts";
+   * await using srv = await open({ ip: ["127.0.0.1", "127.0.0.2"] });
+   * await srv.listen(true);
+   * await using cli = await open();
+   * const id = await cli.connectxInit(["127.0.0.1", "127.0.0.2"], await srv.port());
+   * ```
+   */
+  async connectxInit(
+    addrs: Array<string | SockAddrArg>,
+    portOrOpts?: number | SctpOptions,
+    opts?: SctpOptions,
+  ): Promise<number> {
+    if (!Array.isArray(addrs) || addrs.length === 0) {
+      throw new TypeError("connectxInit: expected a non-empty list of addresses");
+    }
+    if (addrs.length > 255) throw new RangeError("connectxInit: at most 255 addresses");
+    let port: number | undefined;
+    if (typeof portOrOpts === "number") port = portArg(portOrOpts, "connectxInit: port");
+    else if (portOrOpts !== undefined) {
+      if (opts !== undefined) throw new TypeError("connectxInit: bad arguments");
+      opts = portOrOpts;
+    }
+    if (opts !== undefined && (opts === null || typeof opts !== "object" || Array.isArray(opts))) {
+      throw new TypeError("connectxInit: options must be an object");
+    }
+    this.#usable();
+    const ips: Ip[] = [];
+    const ports: number[] = [];
+    let lastPort = 0;
+    for (const a of addrs) {
+      if (a !== null && typeof a === "object") {
+        const p = await this.#peer(a, undefined, "connectxInit");
+        ips.push(p.ip);
+        ports.push(p.port);
+        if (p.port !== 0) lastPort = p.port;
+      } else if (typeof a === "string") {
+        if (port === undefined) {
+          throw new TypeError("connectxInit: a port is needed with plain addresses");
+        }
+        try {
+          ips.push(await resolveHost(a, this.#family));
+        } catch (e) {
+          if (e instanceof SctpError) {
+            throw new TypeError(`connectxInit: cannot resolve ${a}`);
+          }
+          throw e;
+        }
+        ports.push(port);
+      } else throw new TypeError("connectxInit: bad address");
+    }
+    const eff = port ?? lastPort;
+    if (eff === 0) throw new TypeError("connectxInit: no address has a non-zero port");
+    this.#usable();
+    this.#changeOpts(opts ?? {});
+    return check(
+      lib.sctp_shim_connectx(this.#fd, addrList(ips, eff), ips.length),
+      "connectxInit",
+    );
+  }
+
+  /**
+   * Branches one association off into a new one-to-one (`stream`) socket
+   * (gen_sctp `peeloff/2`). The new socket is passive and inherits `mode`,
+   * `buffer` and `non_block_send`.
+   *
+   * @example
+   * ```ts
+   * import { open } from "./mod.ts";
+   * await using srv = await open({ ip: "127.0.0.1" });
+   * await srv.listen(true);
+   * await using cli = await open();
+   * const assoc = await cli.connect("127.0.0.1", await srv.port());
+   * await using one = await cli.peeloff(assoc);
+   * await one.send(assoc.assoc_id, 0, "via the peeled-off socket");
+   * ```
+   */
+  peeloff(assoc: Assoc): Promise<SctpSocket> {
+    try {
+      const id = assocId(assoc, "peeloff");
+      this.#usable();
+      if (this.#type !== "seqpacket") {
+        throw new SctpError("einval", "peeloff: not a seqpacket socket");
+      }
+      const fd = check(lib.sctp_shim_peeloff(this.#fd, id), "peeloff");
+      const s = new SctpSocket({ fd, family: this.#family, type: "stream" });
+      s.#mode = this.#mode;
+      s.#buffer = this.#buffer;
+      s.#nonBlockSend = this.#nonBlockSend;
+      s.#defaults = this.#defaults;
+      return Promise.resolve(s);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  // ---- names ----
+
+  /**
+   * The local port (gen_sctp's `inet:port/1`).
+   *
+   * @example
+   * ```ts
+   * import { open } from "./mod.ts";
+   * await using s = await open();
+   * console.log(await s.port());
+   * ```
+   */
+  port(): Promise<number> {
+    try {
+      this.#usable();
+      const b = new Uint8Array(ADDR_SIZE);
+      check(lib.sctp_shim_sockname(this.#fd, b), "port");
+      return Promise.resolve(new DataView(b.buffer).getUint16(2, true));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  #addrs(assoc: unknown, peer: boolean, what: string): Promise<{ addr: string; port: number }[]> {
+    try {
+      const id = assoc === undefined ? 0 : assocId(assoc, what);
+      this.#usable();
+      let max = 16;
+      for (;;) {
+        const b = new Uint8Array(max * ADDR_SIZE);
+        const n = check(lib.sctp_shim_getaddrs(this.#fd, id, peer ? 1 : 0, b, max), what);
+        if (n > max) {
+          max = n;
+          continue;
+        }
+        const dv = new DataView(b.buffer);
+        const out: { addr: string; port: number }[] = [];
+        for (let i = 0; i < n; i++) {
+          const a = readAddr(dv, i * ADDR_SIZE);
+          if (a) out.push({ addr: a.addr, port: a.port });
+        }
+        return Promise.resolve(out);
+      }
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * The local addresses of the endpoint, or of one association
+   * (gen_sctp's `inet:socknames/1,2`).
+   *
+   * @example
+   * ```ts
+   * import { open } from "./mod.ts";
+   * await using s = await open({ ip: ["127.0.0.1", "127.0.0.2"] });
+   * console.log(await s.socknames()); // two entries, one port
+   * ```
+   */
+  socknames(assoc?: Assoc): Promise<{ addr: string; port: number }[]> {
+    return this.#addrs(assoc, false, "socknames");
+  }
+
+  /**
+   * The peer addresses of an association (gen_sctp's `inet:peernames/2`);
+   * without one, a one-to-one socket's peer.
+   *
+   * @example
+   * ```ts
+   * import { open } from "./mod.ts";
+   * await using srv = await open({ ip: "127.0.0.1" });
+   * await srv.listen(true);
+   * await using cli = await open();
+   * const assoc = await cli.connect("127.0.0.1", await srv.port());
+   * console.log(await cli.peernames(assoc));
+   * ```
+   */
+  peernames(assoc?: Assoc): Promise<{ addr: string; port: number }[]> {
+    return this.#addrs(assoc, true, "peernames");
+  }
+
+  /**
+   * Adds (or with `add = false` removes) local addresses of a bound socket
+   * (sctp_bindx).
+   *
+   * @example
+   * ```ts
+   * import { open } from "./mod.ts";
+   * await using s = await open({ ip: "127.0.0.1" });
+   * await s.bindx(["127.0.0.2"]);
+   * ```
+   */
+  async bindx(addrs: string[], add = true): Promise<void> {
+    if (!Array.isArray(addrs) || addrs.length === 0) {
+      throw new TypeError("bindx: expected a non-empty list of addresses");
+    }
+    this.#usable();
+    const port = await this.port();
+    const ips = addrs.map((a) => ipArg(a, this.#family, "bindx"));
+    check(lib.sctp_shim_bindx(this.#fd, addrList(ips, port), ips.length, add ? 1 : 0), "bindx");
+  }
+
+  // ---- options ----
+
+  #setSocketOpt(name: string, v: unknown): void {
+    switch (name) {
+      case "active": {
+        const a = activeArg(v);
+        if (typeof a === "number") {
+          const cur = this.#active === "multi" ? this.#count : 0;
+          const sum = cur + a;
+          if (sum > 32767 || sum < -32768) {
+            throw new SctpError("einval", "active: counter out of range");
+          }
+          if (sum <= 0) {
+            this.#count = 0;
+            this.#active = false;
+            this.#post(new Event("sctp_passive"));
+          } else {
+            this.#count = sum;
+            this.#active = "multi";
+          }
+        } else {
+          this.#count = 0;
+          this.#active = a;
+        }
+        return;
+      }
+      case "mode":
+        if (v !== "binary" && v !== "list") {
+          throw new TypeError(`mode: expected "binary" or "list"`);
+        }
+        this.#mode = v;
+        return;
+      case "buffer":
+        if (typeof v !== "number" || !Number.isInteger(v)) {
+          throw new TypeError("buffer: expected an integer");
+        }
+        if (v > 0x7fffffff) throw new RangeError("buffer: too large");
+        this.#buffer = Math.max(1, v);
+        return;
+      case "non_block_send":
+        if (typeof v !== "boolean") {
+          throw new TypeError("non_block_send: expected a boolean");
+        }
+        this.#nonBlockSend = v;
+        return;
+      default:
+        if (name === "high_msgq_watermark" || name === "low_msgq_watermark") {
+          if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
+            throw new TypeError(`${name}: expected a non-negative integer`);
+          }
+        } else if (typeof v !== "boolean") {
+          throw new TypeError(`${name}: expected a boolean`);
+        }
+        this.#extra[name] = v;
+    }
+  }
+
+  /** @internal applies options in order: set semantics. */
+  _applyOpts(opts: SctpOptions, change = false): void {
+    let afterActive = false;
+    for (const [name, v] of Object.entries(opts)) {
+      if (v === undefined) continue;
+      if (SOCKET_OPTS.has(name)) {
+        this.#setSocketOpt(name, v);
+        if (name === "active") afterActive = true;
+      } else if (name === "sctp_default_send_param" || KERNEL_OPTS[name]) {
+        let val = v;
+        if (change && isRecordOpt(name) && v !== null && typeof v === "object") {
+          const cur = getKernelOpt(this.#fd, name, keyOf(name, v as Record<string, unknown>), this.#family);
+          if (cur && typeof cur === "object") {
+            const merged: Record<string, unknown> = { ...(cur as Record<string, unknown>) };
+            for (const [k, x] of Object.entries(v)) if (x !== undefined) merged[k] = x;
+            if (name === "sctp_default_send_param") {
+              delete merged.ssn;
+              delete merged.tsn;
+              delete merged.cumtsn;
+            }
+            if (name === "sctp_status" || name === "sctp_get_peer_addr_info") val = merged;
+            else {
+              delete merged.type;
+              val = merged;
+            }
+          }
+        }
+        if (name === "recbuf") {
+          setKernelOpt(this.#fd, name, val, this.#family);
+          this.#buffer = Math.max(this.#buffer, val as number);
+          continue;
+        }
+        setKernelOpt(this.#fd, name, val, this.#family);
+        if (name === "sctp_default_send_param") this.#defaults = true;
+      } else if (name === "binary" || name === "list") {
+        if (v === true) this.#mode = name;
+      } else {
+        throw new TypeError(`unknown option ${name}`);
+      }
+    }
+    if (afterActive || this.#active !== false) this.#service();
+  }
+
+  #changeOpts(opts: SctpOptions): void {
+    this._applyOpts(opts, true);
+  }
+
+  /**
+   * Sets options (gen_sctp's `inet:setopts/2`), in order. Unknown names and
+   * bad values throw TypeError/RangeError naming the option; a kernel refusal
+   * rejects with its posix reason.
+   *
+   * @example
+   * ```ts
+   * import { open } from "./mod.ts";
+   * await using s = await open();
+   * await s.setopts({ active: 5, sctp_nodelay: true, sctp_initmsg: { num_ostreams: 10 } });
+   * ```
+   */
+  setopts(opts: SctpOptions): Promise<void> {
+    try {
+      if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
+        throw new TypeError("setopts: expected an object of options");
+      }
+      this.#usable();
+      this._applyOpts(opts);
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Reads options (gen_sctp's `inet:getopts/2`): names, or `{ name: record }`
+   * requests with the key fields set (`{ sctp_status: { assoc_id } }`).
+   * Resolves with an object in request order; options the kernel refuses are
+   * omitted, as gen_sctp does.
+   *
+   * @example
+   * ```ts
+   * import { open } from "./mod.ts";
+   * await using s = await open();
+   * const o = await s.getopts(["active", "sndbuf", "sctp_initmsg"]);
+   * console.log(o.sctp_initmsg);
+   * ```
+   */
+  getopts(names: Array<string | Record<string, unknown>>): Promise<SctpOptions> {
+    try {
+      if (!Array.isArray(names)) throw new TypeError("getopts: expected a list");
+      this.#usable();
+      const out: SctpOptions = {};
+      for (const n of names) {
+        if (typeof n === "string") {
+          const v = this.#getOne(n, undefined);
+          if (v !== undefined) out[n] = v;
+        } else if (n !== null && typeof n === "object" && !Array.isArray(n)) {
+          for (const [k, key] of Object.entries(n)) {
+            const v = this.#getOne(k, key);
+            if (v !== undefined) out[k] = v;
+          }
+        } else throw new TypeError("getopts: bad option name");
+      }
+      return Promise.resolve(out);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  #getOne(name: string, key: unknown): unknown {
+    switch (name) {
+      case "active":
+        return this.#active === "multi" ? this.#count : this.#active;
+      case "mode":
+        return this.#mode;
+      case "buffer":
+        return this.#buffer;
+      case "non_block_send":
+        return this.#nonBlockSend;
+      case "binary":
+      case "list":
+        return this.#mode === name;
+    }
+    if (name in this.#extra) return this.#extra[name];
+    if (!KERNEL_OPTS[name]) throw new TypeError(`unknown option ${name}`);
+    return getKernelOpt(this.#fd, name, key, this.#family);
+  }
+
+  // ---- lifetime ----
+
+  /**
+   * Keeps the process alive while this socket waits for something
+   * (default). `unref()` lets the process exit even with a pending recv.
+   *
+   * @example
+   * ```ts
+   * import { open } from "./mod.ts";
+   * const s = await open({ active: true });
+   * s.unref(); // a forgotten active socket no longer keeps the process up
+   * ```
+   */
+  ref(): void {
+    if (!this.#closed) poller.setRef(this.#fd, true);
+  }
+
+  /** Lets the process exit while this socket waits; see {@linkcode ref}. */
+  unref(): void {
+    if (!this.#closed) poller.setRef(this.#fd, false);
+  }
+
+  /**
+   * Hands the socket to a Worker (gen_sctp `controlling_process/2`): posts
+   * `{ type: "sctp_socket", handle }` to it, which {@linkcode adopt} turns
+   * into a socket there. This object then answers `not_owner`. Queued
+   * messages move with it.
+   *
+   * @example
+   * ```ts ignore
+   * import { open } from "./mod.ts";
+   * const s = await open();
+   * const w = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+   * await s.controllingProcess(w);
+   * ```
+   */
+  controllingProcess(worker: { postMessage(m: unknown): void }): Promise<void> {
+    try {
+      if (!worker || typeof worker.postMessage !== "function") {
+        throw new TypeError("controllingProcess: expected a Worker");
+      }
+      this.#usable();
+      const handle: SocketHandle = {
+        fd: this.#fd,
+        family: this.#family,
+        type: this.#type,
+        mode: this.#mode,
+        active: this.#active === "multi" ? this.#count : this.#active,
+        buffer: this.#buffer,
+        nonBlockSend: this.#nonBlockSend,
+        defaults: this.#defaults,
+        queued: this.#inbox.map((i) => i.msg),
+      };
+      this.#notOwner = true;
+      this.#inbox = [];
+      this.#readArmed = false;
+      this.#writeArmed = false;
+      poller.unregister(this.#fd);
+      worker.postMessage({ type: "sctp_socket", handle });
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** @internal restores a socket handed over by controllingProcess. */
+  static _adopt(h: SocketHandle): SctpSocket {
+    const s = new SctpSocket({ fd: h.fd, family: h.family, type: h.type });
+    s.#mode = h.mode;
+    s.#buffer = h.buffer;
+    s.#nonBlockSend = h.nonBlockSend;
+    s.#defaults = h.defaults;
+    s.#inbox = h.queued.map((msg) => ({
+      msg,
+      error: !!msg.data && typeof msg.data === "object" &&
+        !(msg.data instanceof Uint8Array) && !Array.isArray(msg.data) &&
+        isErrorEvent(msg.data),
+    }));
+    s._applyOpts({ active: h.active });
+    return s;
+  }
+
+  /**
+   * Closes the socket (gen_sctp `close/1`); idempotent. Pending recv and
+   * send calls reject with `closed`; iterators end.
+   *
+   * @example
+   * ```ts
+   * import { open } from "./mod.ts";
+   * const s = await open();
+   * await s.close();
+   * await s.close(); // fine
+   * ```
+   */
+  close(): Promise<void> {
+    if (this.#closed || this.#notOwner) return Promise.resolve();
+    this.#closed = true;
+    poller.unregister(this.#fd);
+    lib.sctp_shim_close(this.#fd);
+    const err = () => new SctpError("closed");
+    if (this.#waiter) {
+      const w = this.#waiter;
+      this.#waiter = null;
+      w.reject(err());
+    }
+    for (const p of this.#sends.splice(0)) p.reject(err());
+    this.#inbox = [];
+    this.#partial = [];
+    return Promise.resolve();
+  }
+
+  /** `await using` support: closes the socket. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/** What controllingProcess posts to the new owner. */
+export interface SocketHandle {
+  fd: number;
+  family: 4 | 6;
+  type: "seqpacket" | "stream";
+  mode: "binary" | "list";
+  active: Active;
+  buffer: number;
+  nonBlockSend: boolean;
+  defaults: boolean;
+  queued: SctpMessage[];
+}
