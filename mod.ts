@@ -23,6 +23,7 @@
  * @module
  */
 export { SctpError } from "./src/errors.ts";
+export type { Family } from "./src/addr.ts";
 export { errorString } from "./src/error_string.ts";
 export { adopt, open, type OpenOptions } from "./src/open.ts";
 export {
@@ -32,8 +33,8 @@ export {
   type SctpOptions,
   SctpSocket,
   type SendData,
-  type SocketHandle,
   type SockAddrArg,
+  type SocketHandle,
 } from "./src/socket.ts";
 export type {
   AncValue,

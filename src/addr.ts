@@ -10,7 +10,15 @@ import { SctpError } from "./errors.ts";
 /** Size of one ADDRESS in shim buffers. */
 export const ADDR_SIZE = 24;
 
-/** An address family as gen_sctp names it. */
+/**
+ * An address family as gen_sctp names it.
+ *
+ * @example
+ * ```ts
+ * import type { Family } from "./mod.ts";
+ * const f: Family = "inet6";
+ * ```
+ */
 export type Family = "inet" | "inet6";
 
 /** A parsed IP address. */
@@ -81,7 +89,11 @@ export function parseIp(s: string): Ip | null {
     s = s.slice(0, pct);
   }
   const b6 = s.includes(":") ? parse6(s) : null;
-  if (b6) return scope === undefined ? { family: 6, bytes: b6 } : { family: 6, bytes: b6, scope };
+  if (b6) {
+    return scope === undefined
+      ? { family: 6, bytes: b6 }
+      : { family: 6, bytes: b6, scope };
+  }
   return null;
 }
 
@@ -90,7 +102,10 @@ export function formatIp(family: 4 | 6, b: Uint8Array): string {
   if (family === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
   const w: number[] = [];
   for (let i = 0; i < 8; i++) w.push((b[i * 2] << 8) | b[i * 2 + 1]);
-  if (w[0] === 0 && w[1] === 0 && w[2] === 0 && w[3] === 0 && w[4] === 0 && w[5] === 0xffff) {
+  if (
+    w[0] === 0 && w[1] === 0 && w[2] === 0 && w[3] === 0 && w[4] === 0 &&
+    w[5] === 0xffff
+  ) {
     return `::ffff:${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
   }
   let bestAt = -1, bestLen = 1;
@@ -130,7 +145,9 @@ export function ipArg(v: unknown, family: 4 | 6, what: string): Ip {
     const ip = parseIp(v);
     if (ip) return ip;
   }
-  throw new TypeError(`${what}: expected an IP address, "any" or "loopback", got ${String(v)}`);
+  throw new TypeError(
+    `${what}: expected an IP address, "any" or "loopback", got ${String(v)}`,
+  );
 }
 
 /** Resolves a host (IP literal, "any", "loopback", or name) for a family. */

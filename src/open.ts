@@ -13,6 +13,12 @@ import { type SctpOptions, SctpSocket, type SocketHandle } from "./socket.ts";
  * Options of {@linkcode open}: gen_sctp's open options (`ip`/`ifaddr`,
  * `port`, `family`, `type`, `netns`, `bind_to_device`) plus any socket
  * option (`mode`, `active`, `buffer`, `sctp_initmsg`, ...).
+ *
+ * @example
+ * ```ts
+ * import type { OpenOptions } from "./mod.ts";
+ * const o: OpenOptions = { ip: ["10.0.0.1", "10.0.1.1"], port: 2905, type: "stream" };
+ * ```
  */
 export interface OpenOptions extends SctpOptions {
   /** Local address(es); a list binds several (multi-homing). */
@@ -31,10 +37,26 @@ export interface OpenOptions extends SctpOptions {
   bind_to_device?: string;
 }
 
-const OPEN_ONLY = new Set(["ip", "ifaddr", "port", "family", "type", "netns", "bind_to_device"]);
+const OPEN_ONLY = new Set([
+  "ip",
+  "ifaddr",
+  "port",
+  "family",
+  "type",
+  "netns",
+  "bind_to_device",
+]);
 const SOCKET_LEVEL = new Set([
-  "active", "mode", "buffer", "non_block_send", "debug", "high_msgq_watermark",
-  "low_msgq_watermark", "exclusiveaddruse", "binary", "list",
+  "active",
+  "mode",
+  "buffer",
+  "non_block_send",
+  "debug",
+  "high_msgq_watermark",
+  "low_msgq_watermark",
+  "exclusiveaddruse",
+  "binary",
+  "list",
 ]);
 
 /**
@@ -58,14 +80,23 @@ export async function open(
 ): Promise<SctpSocket> {
   let opts: OpenOptions;
   if (typeof portOrOpts === "number") {
-    if (maybeOpts !== undefined && (maybeOpts === null || typeof maybeOpts !== "object" || Array.isArray(maybeOpts))) {
+    if (
+      maybeOpts !== undefined &&
+      (maybeOpts === null || typeof maybeOpts !== "object" ||
+        Array.isArray(maybeOpts))
+    ) {
       throw new TypeError("open: options must be an object");
     }
     opts = { ...(maybeOpts ?? {}), port: portOrOpts };
   } else if (portOrOpts === undefined) {
     opts = { ...(maybeOpts ?? {}) };
-  } else if (portOrOpts !== null && typeof portOrOpts === "object" && !Array.isArray(portOrOpts)) {
-    if (maybeOpts !== undefined) throw new TypeError("open: expected open(port, opts)");
+  } else if (
+    portOrOpts !== null && typeof portOrOpts === "object" &&
+    !Array.isArray(portOrOpts)
+  ) {
+    if (maybeOpts !== undefined) {
+      throw new TypeError("open: expected open(port, opts)");
+    }
     opts = { ...portOrOpts };
   } else {
     throw new TypeError("open: expected a port number or an options object");
@@ -76,7 +107,11 @@ export async function open(
     throw new TypeError(`open: type must be "seqpacket" or "stream"`);
   }
   const ipOpt = opts.ip ?? opts.ifaddr;
-  const ipList = ipOpt === undefined ? [] : Array.isArray(ipOpt) ? ipOpt : [ipOpt];
+  const ipList = ipOpt === undefined
+    ? []
+    : Array.isArray(ipOpt)
+    ? ipOpt
+    : [ipOpt];
   let family: 4 | 6;
   if (opts.family === "inet6") family = 6;
   else if (opts.family === "inet") family = 4;
@@ -89,7 +124,11 @@ export async function open(
     : ipList.map((a) => ipArg(a, family, "open: ip"));
   for (const ip of ips) {
     if (ip.family !== family) {
-      throw new TypeError(`open: address family does not match ${family === 4 ? "inet" : "inet6"}`);
+      throw new TypeError(
+        `open: address family does not match ${
+          family === 4 ? "inet" : "inet6"
+        }`,
+      );
     }
   }
   if (opts.netns !== undefined && typeof opts.netns !== "string") {
@@ -128,7 +167,10 @@ export async function open(
       s._applyOpts({ bind_to_device: opts.bind_to_device });
     }
     s._applyOpts(rest);
-    check(lib.sctp_shim_bind(fd, addrList(ips, port), ips.length), "open: bind");
+    check(
+      lib.sctp_shim_bind(fd, addrList(ips, port), ips.length),
+      "open: bind",
+    );
   } catch (e) {
     await s.close();
     throw e;

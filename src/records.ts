@@ -5,7 +5,15 @@
  * @module
  */
 
-/** A flag of `sctp_sndrcvinfo.flags`. */
+/**
+ * A flag of `sctp_sndrcvinfo.flags`.
+ *
+ * @example
+ * ```ts
+ * import type { SndRcvFlag } from "./mod.ts";
+ * const f: SndRcvFlag = "unordered";
+ * ```
+ */
 export type SndRcvFlag = "unordered" | "addr_over" | "abort" | "eof";
 
 /**
@@ -22,19 +30,37 @@ export type SndRcvFlag = "unordered" | "addr_over" | "abort" | "eof";
  * ```
  */
 export interface SctpSndRcvInfo {
+  /** Record tag. */
   type?: "sctp_sndrcvinfo";
+  /** Stream number. */
   stream?: number;
+  /** Stream sequence number (receive only). */
   ssn?: number;
+  /** Flags. */
   flags?: SndRcvFlag[];
+  /** Payload protocol identifier (host order). */
   ppid?: number;
+  /** Opaque context (local only). */
   context?: number;
+  /** Lifetime in ms; 0 = no expiry. */
   timetolive?: number;
+  /** Transmission sequence number (receive only). */
   tsn?: number;
+  /** Cumulative TSN (receive only). */
   cumtsn?: number;
+  /** Association id (0 = the whole endpoint). */
   assoc_id?: number;
 }
 
-/** `sctp_assoc_change.state`. */
+/**
+ * `sctp_assoc_change.state`.
+ *
+ * @example
+ * ```ts
+ * import type { AssocChangeState } from "./mod.ts";
+ * const s: AssocChangeState = "comm_up";
+ * ```
+ */
 export type AssocChangeState =
   | "comm_up"
   | "comm_lost"
@@ -55,15 +81,29 @@ export type AssocChangeState =
  * ```
  */
 export interface SctpAssocChange {
+  /** Record tag. */
   type: "sctp_assoc_change";
+  /** New state. */
   state: AssocChangeState;
+  /** Error code (see errorString). */
   error: number;
+  /** Negotiated outbound stream count. */
   outbound_streams: number;
+  /** Negotiated inbound stream count. */
   inbound_streams: number;
+  /** Association id (0 = the whole endpoint). */
   assoc_id: number;
 }
 
-/** `sctp_paddr_change.state`. */
+/**
+ * `sctp_paddr_change.state`.
+ *
+ * @example
+ * ```ts
+ * import type { PaddrChangeState } from "./mod.ts";
+ * const s: PaddrChangeState = "addr_confirmed";
+ * ```
+ */
 export type PaddrChangeState =
   | "addr_available"
   | "addr_unreachable"
@@ -72,9 +112,19 @@ export type PaddrChangeState =
   | "addr_made_prim"
   | "addr_confirmed";
 
-/** An `{IP, Port}` address of an option or event. */
+/**
+ * An `{IP, Port}` address of an option or event.
+ *
+ * @example
+ * ```ts
+ * import type { SctpAddr } from "./mod.ts";
+ * const a: SctpAddr = { addr: "127.0.0.1", port: 2905 };
+ * ```
+ */
 export interface SctpAddr {
+  /** IP address string. */
   addr: string;
+  /** Port number. */
   port: number;
 }
 
@@ -91,10 +141,15 @@ export interface SctpAddr {
  * ```
  */
 export interface SctpPaddrChange {
+  /** Record tag. */
   type: "sctp_paddr_change";
+  /** IP address string. */
   addr: SctpAddr;
+  /** New state. */
   state: PaddrChangeState;
+  /** Error code (see errorString). */
   error: number;
+  /** Association id (0 = the whole endpoint). */
   assoc_id: number;
 }
 
@@ -111,9 +166,13 @@ export interface SctpPaddrChange {
  * ```
  */
 export interface SctpRemoteError {
+  /** Record tag. */
   type: "sctp_remote_error";
+  /** Error code (see errorString). */
   error: number;
+  /** Association id (0 = the whole endpoint). */
   assoc_id: number;
+  /** Payload bytes. */
   data: Uint8Array;
 }
 
@@ -132,11 +191,17 @@ export interface SctpRemoteError {
  * ```
  */
 export interface SctpSendFailed {
+  /** Record tag. */
   type: "sctp_send_failed";
+  /** Flags. */
   flags: boolean;
+  /** Error code (see errorString). */
   error: number;
+  /** The sndrcvinfo of the failed message. */
   info: SctpSndRcvInfo;
+  /** Association id (0 = the whole endpoint). */
   assoc_id: number;
+  /** Payload bytes. */
   data: Uint8Array;
 }
 
@@ -150,7 +215,9 @@ export interface SctpSendFailed {
  * ```
  */
 export interface SctpShutdownEvent {
+  /** Record tag. */
   type: "sctp_shutdown_event";
+  /** Association id (0 = the whole endpoint). */
   assoc_id: number;
 }
 
@@ -166,8 +233,11 @@ export interface SctpShutdownEvent {
  * ```
  */
 export interface SctpAdaptationEvent {
+  /** Record tag. */
   type: "sctp_adaptation_event";
+  /** Adaptation layer indication. */
   adaptation_ind: number;
+  /** Association id (0 = the whole endpoint). */
   assoc_id: number;
 }
 
@@ -183,8 +253,11 @@ export interface SctpAdaptationEvent {
  * ```
  */
 export interface SctpPdapiEvent {
+  /** Record tag. */
   type: "sctp_pdapi_event";
+  /** What happened. */
   indication: "partial_delivery_aborted";
+  /** Association id (0 = the whole endpoint). */
   assoc_id: number;
 }
 
@@ -201,10 +274,15 @@ export interface SctpPdapiEvent {
  * ```
  */
 export interface SctpAuthkeyEvent {
+  /** Record tag. */
   type: "sctp_authkey_event";
+  /** Key number. */
   keynumber: number;
+  /** Alternate key number. */
   altkeynumber: number;
+  /** What happened. */
   indication: "new_key" | "free_key" | "no_auth" | "unknown";
+  /** Association id (0 = the whole endpoint). */
   assoc_id: number;
 }
 
@@ -219,7 +297,9 @@ export interface SctpAuthkeyEvent {
  * ```
  */
 export interface SctpSenderDryEvent {
+  /** Record tag. */
   type: "sctp_sender_dry_event";
+  /** Association id (0 = the whole endpoint). */
   assoc_id: number;
 }
 
@@ -236,12 +316,23 @@ export interface SctpSenderDryEvent {
  * ```
  */
 export interface SctpUnknownEvent {
+  /** Record tag. */
   type: "sctp_unknown_event";
+  /** The kernel notification type. */
   kernel_type: number;
+  /** Payload bytes. */
   data: Uint8Array;
 }
 
-/** Any event record. */
+/**
+ * Any event record.
+ *
+ * @example
+ * ```ts
+ * import type { SctpEvent } from "./mod.ts";
+ * const ev: SctpEvent = { type: "sctp_shutdown_event", assoc_id: 1 };
+ * ```
+ */
 export type SctpEvent =
   | SctpAssocChange
   | SctpPaddrChange
@@ -254,9 +345,19 @@ export type SctpEvent =
   | SctpSenderDryEvent
   | SctpUnknownEvent;
 
-/** An ancillary data item other than the sndrcvinfo. */
+/**
+ * An ancillary data item other than the sndrcvinfo.
+ *
+ * @example
+ * ```ts
+ * import type { AncValue } from "./mod.ts";
+ * const tos: AncValue = { type: "tos", value: 0x10 };
+ * ```
+ */
 export interface AncValue {
+  /** Record tag. */
   type: "tos" | "ttl" | "tclass";
+  /** The value. */
   value: number;
 }
 
@@ -275,8 +376,12 @@ export interface AncValue {
  * ```
  */
 export interface SctpMessage {
+  /** Sender (or event peer) IP address. */
   fromIp: string;
+  /** Sender (or event peer) port. */
   fromPort: number;
+  /** Ancillary data: the sctp_sndrcvinfo record, plus tos/ttl/tclass values when enabled. */
   ancData: Array<SctpSndRcvInfo | AncValue>;
+  /** Payload bytes. */
   data: Uint8Array | number[] | SctpEvent;
 }

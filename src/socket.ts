@@ -33,16 +33,48 @@ import type {
 } from "./records.ts";
 import { readSri, sendParams, uintField } from "./sndrcvinfo.ts";
 
-/** gen_sctp's `active` option. */
+/**
+ * gen_sctp's `active` option.
+ *
+ * @example
+ * ```ts
+ * import type { Active } from "./mod.ts";
+ * const a: Active = "once";
+ * ```
+ */
 export type Active = boolean | "once" | number;
 
-/** Socket options as an object keyed by gen_sctp option names. */
+/**
+ * Socket options as an object keyed by gen_sctp option names.
+ *
+ * @example
+ * ```ts
+ * import type { SctpOptions } from "./mod.ts";
+ * const o: SctpOptions = { active: 10, sctp_nodelay: true };
+ * ```
+ */
 export type SctpOptions = Record<string, unknown>;
 
-/** An association: its id or its `sctp_assoc_change` record. */
+/**
+ * An association: its id or its `sctp_assoc_change` record.
+ *
+ * @example
+ * ```ts
+ * import type { Assoc } from "./mod.ts";
+ * const a: Assoc = 1;
+ * ```
+ */
 export type Assoc = number | SctpAssocChange;
 
-/** Data to send: bytes, a string, or an iolist (a nested array of these). */
+/**
+ * Data to send: bytes, a string, or an iolist (a nested array of these).
+ *
+ * @example
+ * ```ts
+ * import type { SendData } from "./mod.ts";
+ * const d: SendData = ["head", new Uint8Array([1, 2]), [3, "tail"]];
+ * ```
+ */
 export type SendData =
   | Uint8Array
   | ArrayBuffer
@@ -50,14 +82,33 @@ export type SendData =
   | string
   | ReadonlyArray<SendData | number>;
 
-/** The `{ family?, addr, port }` form of a peer address. */
+/**
+ * The `{ family?, addr, port }` form of a peer address.
+ *
+ * @example
+ * ```ts
+ * import type { SockAddrArg } from "./mod.ts";
+ * const a: SockAddrArg = { family: "inet6", addr: "::1", port: 3868 };
+ * ```
+ */
 export interface SockAddrArg {
+  /** Address family. */
   family?: Family;
+  /** IP address string. */
   addr: string;
+  /** Port number. */
   port: number;
 }
 
-/** Options of `recv`. */
+/**
+ * Options of `recv`.
+ *
+ * @example
+ * ```ts
+ * import type { RecvOptions } from "./mod.ts";
+ * const o: RecvOptions = { timeout: 1000, signal: AbortSignal.timeout(500) };
+ * ```
+ */
 export interface RecvOptions {
   /** Milliseconds, or "infinity" (the default). */
   timeout?: number | "infinity";
@@ -88,7 +139,11 @@ interface PendingSend {
 }
 
 const SEND_DEFAULTS = 0x100;
-const RF_NOTIFICATION = 1, RF_EOR = 2, RF_SNDRCV = 4, RF_TOS = 8, RF_TTL = 16,
+const RF_NOTIFICATION = 1,
+  RF_EOR = 2,
+  RF_SNDRCV = 4,
+  RF_TOS = 8,
+  RF_TTL = 16,
   RF_TCLASS = 32;
 const REC_HDR = 88;
 const BATCH_MSGS = 64;
@@ -243,7 +298,6 @@ export class SctpSocket extends EventTarget {
     port: number;
     resolve(m: SctpMessage): void;
   }[] = [];
-  #iterators = new Set<(done: boolean) => void>();
 
   /** @internal Use {@linkcode open}. */
   constructor(init: SocketInit) {
@@ -288,7 +342,10 @@ export class SctpSocket extends EventTarget {
     options?: boolean | AddEventListenerOptions,
   ): void {
     super.addEventListener(type, listener, options);
-    if (listener && (type === "sctp" || type === "sctp_error" || type === "sctp_passive")) {
+    if (
+      listener &&
+      (type === "sctp" || type === "sctp_error" || type === "sctp_passive")
+    ) {
       this.#listeners++;
       queueMicrotask(() => this.#flushMailbox());
     }
@@ -301,7 +358,10 @@ export class SctpSocket extends EventTarget {
     options?: boolean | EventListenerOptions,
   ): void {
     super.removeEventListener(type, listener, options);
-    if (listener && (type === "sctp" || type === "sctp_error" || type === "sctp_passive")) {
+    if (
+      listener &&
+      (type === "sctp" || type === "sctp_error" || type === "sctp_passive")
+    ) {
       this.#listeners = Math.max(0, this.#listeners - 1);
     }
   }
@@ -525,8 +585,12 @@ export class SctpSocket extends EventTarget {
     }
     const ms = timeoutArg(timeout, "recv");
     this.#usable();
-    if (this.#active !== false) throw new SctpError("einval", "recv: socket is active");
-    if (this.#waiter) throw new SctpError("ealready", "recv: another recv is pending");
+    if (this.#active !== false) {
+      throw new SctpError("einval", "recv: socket is active");
+    }
+    if (this.#waiter) {
+      throw new SctpError("ealready", "recv: another recv is pending");
+    }
     if (signal?.aborted) throw new SctpError("aborted", "recv: aborted");
     return new Promise<Item>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -580,7 +644,9 @@ export class SctpSocket extends EventTarget {
    * await s.recv(10).catch((e) => console.log(e.reason)); // "timeout"
    * ```
    */
-  async recv(timeout?: number | "infinity" | RecvOptions): Promise<SctpMessage> {
+  async recv(
+    timeout?: number | "infinity" | RecvOptions,
+  ): Promise<SctpMessage> {
     const item = await this.#recvItem(timeout);
     if (item.error) {
       const ev = item.msg.data as SctpEvent;
@@ -593,7 +659,11 @@ export class SctpSocket extends EventTarget {
    * Yields what `recv` would, in order, including error-class events (yielded,
    * not thrown); ends when the socket closes.
    */
-  async *[Symbol.asyncIterator](): AsyncGenerator<SctpMessage, void, undefined> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<
+    SctpMessage,
+    void,
+    undefined
+  > {
     while (!this.#closed) {
       let item: Item;
       try {
@@ -625,20 +695,43 @@ export class SctpSocket extends EventTarget {
    * await cli.send({ stream: 1, ppid: 46, flags: ["unordered"], assoc_id: assoc.assoc_id }, "ppid 46");
    * ```
    */
-  send(a: Assoc | SctpSndRcvInfo, b: number | SendData, c?: SendData): Promise<void> {
+  send(
+    a: Assoc | SctpSndRcvInfo,
+    b: number | SendData,
+    c?: SendData,
+  ): Promise<void> {
     let p: PendingSend;
     try {
-      if (typeof a === "number" || (a as SctpAssocChange)?.type === "sctp_assoc_change") {
+      if (
+        typeof a === "number" ||
+        (a as SctpAssocChange)?.type === "sctp_assoc_change"
+      ) {
         const assoc = assocId(a, "send");
         if (typeof b !== "number" || !Number.isInteger(b)) {
           throw new TypeError("send: stream must be an integer");
         }
         const stream = uintField(b, 16, "send: stream");
-        p = this.#pending(toBytes(c), assoc, stream, 0, this.#defaults ? SEND_DEFAULTS : 0, 0, 0);
+        p = this.#pending(
+          toBytes(c),
+          assoc,
+          stream,
+          0,
+          this.#defaults ? SEND_DEFAULTS : 0,
+          0,
+          0,
+        );
       } else {
         if (c !== undefined) throw new TypeError("send: too many arguments");
         const sp = sendParams(a, "send");
-        p = this.#pending(toBytes(b), sp.assoc_id, sp.stream, sp.ppid, sp.flags, sp.context, sp.timetolive);
+        p = this.#pending(
+          toBytes(b),
+          sp.assoc_id,
+          sp.stream,
+          sp.ppid,
+          sp.flags,
+          sp.context,
+          sp.timetolive,
+        );
       }
       this.#usable();
     } catch (e) {
@@ -689,7 +782,9 @@ export class SctpSocket extends EventTarget {
       if (r >= 0) return Promise.resolve();
       const e = errnoName(r);
       if (e !== "eagain") return Promise.reject(new SctpError(e, `send: ${e}`));
-      if (this.#nonBlockSend) return Promise.reject(new SctpError("eagain", "send: eagain"));
+      if (this.#nonBlockSend) {
+        return Promise.reject(new SctpError("eagain", "send: eagain"));
+      }
     } else if (this.#nonBlockSend) {
       return Promise.reject(new SctpError("eagain", "send: eagain"));
     }
@@ -758,7 +853,11 @@ export class SctpSocket extends EventTarget {
     return this.#terminate(assoc, 4, "abort");
   }
 
-  #terminate(assoc: SctpAssocChange, flag: number, what: string): Promise<void> {
+  #terminate(
+    assoc: SctpAssocChange,
+    flag: number,
+    what: string,
+  ): Promise<void> {
     try {
       if (
         assoc === null || typeof assoc !== "object" ||
@@ -768,7 +867,9 @@ export class SctpSocket extends EventTarget {
       }
       const id = assocId(assoc, what);
       this.#usable();
-      return this.#submit(this.#pending(new Uint8Array(0), id, 0, 0, flag, 0, 0));
+      return this.#submit(
+        this.#pending(new Uint8Array(0), id, 0, 0, flag, 0, 0),
+      );
     } catch (e) {
       return Promise.reject(e);
     }
@@ -793,7 +894,10 @@ export class SctpSocket extends EventTarget {
       let backlog: number;
       if (typeof isServerOrBacklog === "boolean") {
         backlog = isServerOrBacklog ? 5 : 0;
-      } else if (typeof isServerOrBacklog === "number" && Number.isInteger(isServerOrBacklog)) {
+      } else if (
+        typeof isServerOrBacklog === "number" &&
+        Number.isInteger(isServerOrBacklog)
+      ) {
         backlog = isServerOrBacklog;
       } else {
         throw new TypeError("listen: expected a boolean or an integer backlog");
@@ -812,8 +916,16 @@ export class SctpSocket extends EventTarget {
     what: string,
   ): Promise<{ ip: Ip; port: number; rest: number }> {
     if (a !== null && typeof a === "object") {
-      const fam = a.family === undefined ? this.#family : a.family === "inet" ? 4 : a.family === "inet6" ? 6 : 0;
-      if (fam === 0) throw new TypeError(`${what}: family must be "inet" or "inet6"`);
+      const fam = a.family === undefined
+        ? this.#family
+        : a.family === "inet"
+        ? 4
+        : a.family === "inet6"
+        ? 6
+        : 0;
+      if (fam === 0) {
+        throw new TypeError(`${what}: family must be "inet" or "inet6"`);
+      }
       const ip = ipArg(a.addr, fam as 4 | 6, `${what}: addr`);
       if (ip.family !== this.#family) throw new SctpError("eafnosupport");
       return { ip, port: portArg(a.port, `${what}: port`), rest: 1 };
@@ -833,7 +945,9 @@ export class SctpSocket extends EventTarget {
     }
     const ms = timeoutArg(timeout, what);
     if (!mapForm && typeof first !== "string") {
-      throw new TypeError(`${what}: address must be a string or { addr, port }`);
+      throw new TypeError(
+        `${what}: address must be a string or { addr, port }`,
+      );
     }
     return { opts: opts as SctpOptions, ms };
   }
@@ -842,7 +956,11 @@ export class SctpSocket extends EventTarget {
     const { opts, ms } = this.#connectArgs(args, what);
     this.#usable();
     const deadline = ms < 0 ? Infinity : Date.now() + ms;
-    const peer = await this.#peer(args[0] as string | SockAddrArg, args[1], what);
+    const peer = await this.#peer(
+      args[0] as string | SockAddrArg,
+      args[1],
+      what,
+    );
     this.#usable();
     this.#changeOpts(opts);
     const a = addrList([peer.ip], peer.port);
@@ -881,18 +999,25 @@ export class SctpSocket extends EventTarget {
 
   async #connect(args: unknown[]): Promise<SctpAssocChange> {
     const { peer, deadline } = await this.#start(args, "connect");
-    const ipStr = readAddr(new DataView(addrList([peer.ip], peer.port).buffer), 0)!.addr;
+    const ipStr =
+      readAddr(new DataView(addrList([peer.ip], peer.port).buffer), 0)!.addr;
     const remaining = () =>
-      deadline === Infinity ? "infinity" as const : Math.max(0, Math.round(deadline - Date.now()));
+      deadline === Infinity
+        ? "infinity" as const
+        : Math.max(0, Math.round(deadline - Date.now()));
     let msg: SctpMessage;
     if (this.#active === false) {
       msg = await this.recv(remaining());
     } else {
       msg = await new Promise<SctpMessage>((resolve, reject) => {
-        const w = { ip: ipStr, port: peer.port, resolve: (m: SctpMessage) => {
-          if (timer !== undefined) clearTimeout(timer);
-          resolve(m);
-        } };
+        const w = {
+          ip: ipStr,
+          port: peer.port,
+          resolve: (m: SctpMessage) => {
+            if (timer !== undefined) clearTimeout(timer);
+            resolve(m);
+          },
+        };
         let timer: ReturnType<typeof setTimeout> | undefined;
         const rem = remaining();
         if (rem !== "infinity") {
@@ -954,7 +1079,10 @@ export class SctpSocket extends EventTarget {
     optsOrTimeout?: SctpOptions | number | "infinity",
     timeout?: number | "infinity",
   ): Promise<void> {
-    await this.#start([addr, portOrOpts, optsOrTimeout, timeout], "connectInit");
+    await this.#start(
+      [addr, portOrOpts, optsOrTimeout, timeout],
+      "connectInit",
+    );
   }
 
   /**
@@ -977,16 +1105,26 @@ export class SctpSocket extends EventTarget {
     opts?: SctpOptions,
   ): Promise<number> {
     if (!Array.isArray(addrs) || addrs.length === 0) {
-      throw new TypeError("connectxInit: expected a non-empty list of addresses");
+      throw new TypeError(
+        "connectxInit: expected a non-empty list of addresses",
+      );
     }
-    if (addrs.length > 255) throw new RangeError("connectxInit: at most 255 addresses");
+    if (addrs.length > 255) {
+      throw new RangeError("connectxInit: at most 255 addresses");
+    }
     let port: number | undefined;
-    if (typeof portOrOpts === "number") port = portArg(portOrOpts, "connectxInit: port");
-    else if (portOrOpts !== undefined) {
-      if (opts !== undefined) throw new TypeError("connectxInit: bad arguments");
+    if (typeof portOrOpts === "number") {
+      port = portArg(portOrOpts, "connectxInit: port");
+    } else if (portOrOpts !== undefined) {
+      if (opts !== undefined) {
+        throw new TypeError("connectxInit: bad arguments");
+      }
       opts = portOrOpts;
     }
-    if (opts !== undefined && (opts === null || typeof opts !== "object" || Array.isArray(opts))) {
+    if (
+      opts !== undefined &&
+      (opts === null || typeof opts !== "object" || Array.isArray(opts))
+    ) {
       throw new TypeError("connectxInit: options must be an object");
     }
     this.#usable();
@@ -1001,7 +1139,9 @@ export class SctpSocket extends EventTarget {
         if (p.port !== 0) lastPort = p.port;
       } else if (typeof a === "string") {
         if (port === undefined) {
-          throw new TypeError("connectxInit: a port is needed with plain addresses");
+          throw new TypeError(
+            "connectxInit: a port is needed with plain addresses",
+          );
         }
         try {
           ips.push(await resolveHost(a, this.#family));
@@ -1015,7 +1155,9 @@ export class SctpSocket extends EventTarget {
       } else throw new TypeError("connectxInit: bad address");
     }
     const eff = port ?? lastPort;
-    if (eff === 0) throw new TypeError("connectxInit: no address has a non-zero port");
+    if (eff === 0) {
+      throw new TypeError("connectxInit: no address has a non-zero port");
+    }
     this.#usable();
     this.#changeOpts(opts ?? {});
     return check(
@@ -1082,14 +1224,21 @@ export class SctpSocket extends EventTarget {
     }
   }
 
-  #addrs(assoc: unknown, peer: boolean, what: string): Promise<{ addr: string; port: number }[]> {
+  #addrs(
+    assoc: unknown,
+    peer: boolean,
+    what: string,
+  ): Promise<{ addr: string; port: number }[]> {
     try {
       const id = assoc === undefined ? 0 : assocId(assoc, what);
       this.#usable();
       let max = 16;
       for (;;) {
         const b = new Uint8Array(max * ADDR_SIZE);
-        const n = check(lib.sctp_shim_getaddrs(this.#fd, id, peer ? 1 : 0, b, max), what);
+        const n = check(
+          lib.sctp_shim_getaddrs(this.#fd, id, peer ? 1 : 0, b, max),
+          what,
+        );
         if (n > max) {
           max = n;
           continue;
@@ -1158,7 +1307,15 @@ export class SctpSocket extends EventTarget {
     this.#usable();
     const port = await this.port();
     const ips = addrs.map((a) => ipArg(a, this.#family, "bindx"));
-    check(lib.sctp_shim_bindx(this.#fd, addrList(ips, port), ips.length, add ? 1 : 0), "bindx");
+    check(
+      lib.sctp_shim_bindx(
+        this.#fd,
+        addrList(ips, port),
+        ips.length,
+        add ? 1 : 0,
+      ),
+      "bindx",
+    );
   }
 
   // ---- options ----
@@ -1228,18 +1385,30 @@ export class SctpSocket extends EventTarget {
         if (name === "active") afterActive = true;
       } else if (name === "sctp_default_send_param" || KERNEL_OPTS[name]) {
         let val = v;
-        if (change && isRecordOpt(name) && v !== null && typeof v === "object") {
-          const cur = getKernelOpt(this.#fd, name, keyOf(name, v as Record<string, unknown>), this.#family);
+        if (
+          change && isRecordOpt(name) && v !== null && typeof v === "object"
+        ) {
+          const cur = getKernelOpt(
+            this.#fd,
+            name,
+            keyOf(name, v as Record<string, unknown>),
+            this.#family,
+          );
           if (cur && typeof cur === "object") {
-            const merged: Record<string, unknown> = { ...(cur as Record<string, unknown>) };
-            for (const [k, x] of Object.entries(v)) if (x !== undefined) merged[k] = x;
+            const merged: Record<string, unknown> = {
+              ...(cur as Record<string, unknown>),
+            };
+            for (const [k, x] of Object.entries(v)) {
+              if (x !== undefined) merged[k] = x;
+            }
             if (name === "sctp_default_send_param") {
               delete merged.ssn;
               delete merged.tsn;
               delete merged.cumtsn;
             }
-            if (name === "sctp_status" || name === "sctp_get_peer_addr_info") val = merged;
-            else {
+            if (name === "sctp_status" || name === "sctp_get_peer_addr_info") {
+              val = merged;
+            } else {
               delete merged.type;
               val = merged;
             }
@@ -1304,9 +1473,13 @@ export class SctpSocket extends EventTarget {
    * console.log(o.sctp_initmsg);
    * ```
    */
-  getopts(names: Array<string | Record<string, unknown>>): Promise<SctpOptions> {
+  getopts(
+    names: Array<string | Record<string, unknown>>,
+  ): Promise<SctpOptions> {
     try {
-      if (!Array.isArray(names)) throw new TypeError("getopts: expected a list");
+      if (!Array.isArray(names)) {
+        throw new TypeError("getopts: expected a list");
+      }
       this.#usable();
       const out: SctpOptions = {};
       for (const n of names) {
@@ -1462,15 +1635,32 @@ export class SctpSocket extends EventTarget {
   }
 }
 
-/** What controllingProcess posts to the new owner. */
+/**
+ * What controllingProcess posts to the new owner.
+ *
+ * @example
+ * ```ts
+ * import type { SocketHandle } from "./mod.ts";
+ * const isHandle = (h: SocketHandle) => typeof h.fd === "number";
+ * ```
+ */
 export interface SocketHandle {
+  /** Kernel file descriptor. */
   fd: number;
+  /** Address family. */
   family: 4 | 6;
+  /** Record tag. */
   type: "seqpacket" | "stream";
+  /** "binary" or "list". */
   mode: "binary" | "list";
+  /** Active mode. */
   active: Active;
+  /** Receive buffer size. */
   buffer: number;
+  /** non_block_send flag. */
   nonBlockSend: boolean;
+  /** Whether default send parameters are in use. */
   defaults: boolean;
+  /** Messages already received, moved with the socket. */
   queued: SctpMessage[];
 }
