@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { describe, it } from "node:test";
+
+const fixture = fileURLToPath(
+  new URL("./fixtures/exit_after_close.ts", import.meta.url),
+);
+const isBun = "Bun" in globalThis;
+
+function run(mode: string) {
+  const args = isBun ? [fixture, mode] : ["run", "-A", fixture, mode];
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, args, {
+    encoding: "utf8",
+    timeout: 120000,
+  });
+  return { ...r, ms: Date.now() - t0 };
+}
+
+describe("process lifetime (the poll worker never keeps it alive)", () => {
+  for (const mode of ["closed", "idle", "unref"]) {
+    it(`exits by itself when sockets are ${mode}`, () => {
+      const r = run(mode);
+      assert.equal(r.error, undefined, `did not exit: ${r.error}`);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout.trim(), mode);
+    });
+  }
+});
