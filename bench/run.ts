@@ -1,0 +1,304 @@
+/**
+ * The benchmark orchestrator: builds the C and Erlang baselines, runs every
+ * workload under Deno, Bun, C and Erlang, and prints one markdown table of
+ * medians and ratios. Must run on a kernel with SCTP: `scripts/bench` runs it
+ * inside the VM (`deno task bench`).
+ *
+ * Environment:
+ *   SCTP_BENCH_IMPLS="deno bun c erlang"   implementations to run
+ *   SCTP_BENCH_ONLY=tput64,rtt              cells to run (ids below)
+ *   SCTP_BENCH_REPS=3                       repetitions (median reported)
+ *   SCTP_BENCH_SCALE=1                      multiplies message counts
+ *   SCTP_BENCH_OUT=FILE                     also write the raw results (JSON)
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+
+const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const env = (k: string) => Deno.env.get(k);
+const reps = Number(env("SCTP_BENCH_REPS") ?? 3);
+const scale = Number(env("SCTP_BENCH_SCALE") ?? 1);
+const impls = (env("SCTP_BENCH_IMPLS") ?? "deno bun c erlang").split(/[\s,]+/)
+  .filter(Boolean);
+const only = env("SCTP_BENCH_ONLY")?.split(/[\s,]+/).filter(Boolean);
+
+interface Cell {
+  id: string;
+  label: string;
+  workload: string;
+  params: Record<string, number>;
+  /** metric(s) shown; the first one is used for the ratios */
+  metrics: string[];
+  unit: string;
+  lowerIsBetter?: boolean;
+}
+
+const n = (x: number) => Math.max(1, Math.round(x * scale));
+// Counts are sized for the emulated (TCG) VM: each run a few seconds.
+const CELLS: Cell[] = [
+  ...[[64, 1000], [1024, 1000], [16384, 300], [65536, 100]].map((
+    [size, count],
+  ) => ({
+    id: `tput${size >= 1024 ? size / 1024 + "k" : size}`,
+    label: `1:N one assoc, ${
+      size >= 1024 ? size / 1024 + " KiB" : size + " B"
+    } (msg/s · MB/s)`,
+    workload: "tput",
+    params: { size, count: n(count) },
+    metrics: ["msgs_per_s", "mb_per_s"],
+    unit: "",
+  })),
+  {
+    id: "rtt",
+    label: "ping-pong 64 B, median RTT (µs)",
+    workload: "rtt",
+    params: { size: 64, count: n(300) },
+    metrics: ["median_us"],
+    unit: "",
+    lowerIsBetter: true,
+  },
+  {
+    id: "rtt",
+    label: "ping-pong 64 B, p99 RTT (µs)",
+    workload: "rtt",
+    params: { size: 64, count: n(300) },
+    metrics: ["p99_us"],
+    unit: "",
+    lowerIsBetter: true,
+  },
+  ...[[100, 10], [1000, 2]].map(([assocs, msgs]) => ({
+    id: `fanin${assocs}`,
+    label: `fan-in ${assocs} assocs, 64 B (msg/s)`,
+    workload: "fanin",
+    params: { assocs, msgs: n(msgs), size: 64 },
+    metrics: ["msgs_per_s"],
+    unit: "",
+  })),
+  ...[100, 1000].map((assocs) => ({
+    id: `fanin${assocs}`,
+    label: `fan-in ${assocs} assocs, RSS per assoc (bytes)`,
+    workload: "fanin",
+    params: { assocs, msgs: n(assocs === 100 ? 10 : 2), size: 64 },
+    metrics: ["rss_per_assoc"],
+    unit: "",
+    lowerIsBetter: true,
+  })),
+  {
+    id: "streams",
+    label: "64 streams interleaved, 1 KiB (msg/s)",
+    workload: "streams",
+    params: { streams: 64, size: 1024, count: n(1280) },
+    metrics: ["msgs_per_s"],
+    unit: "",
+  },
+];
+
+function sh(cmd: string[], timeoutMs = 600_000) {
+  const out = new Deno.Command(cmd[0], {
+    args: cmd.slice(1),
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(timeoutMs),
+  }).outputSync();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
+
+function cacheDir(): string {
+  const h = createHash("sha256");
+  for (const f of ["sctp_bench.c", "sctp_bench.erl"]) {
+    h.update(Deno.readFileSync(`${root}/bench/${f}`));
+  }
+  const base = env("XDG_CACHE_HOME") ?? `${env("HOME")}/.cache`;
+  const dir = `${base}/sctp-bench/${h.digest("hex").slice(0, 16)}`;
+  Deno.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function build(dir: string): void {
+  const cbin = `${dir}/sctp_bench`;
+  if (impls.includes("c")) {
+    try {
+      Deno.statSync(cbin);
+    } catch {
+      const r = sh([
+        "cc",
+        "-O2",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-pthread",
+        "-o",
+        cbin,
+        `${root}/bench/sctp_bench.c`,
+      ]);
+      if (r.code !== 0) throw new Error(`cc failed:\n${r.stderr}`);
+    }
+  }
+  if (impls.includes("erlang")) {
+    try {
+      Deno.statSync(`${dir}/sctp_bench.beam`);
+    } catch {
+      const r = sh(["erlc", "-o", dir, `${root}/bench/sctp_bench.erl`]);
+      if (r.code !== 0) throw new Error(`erlc failed:\n${r.stdout}${r.stderr}`);
+    }
+  }
+}
+
+function command(impl: string, dir: string, args: string[]): string[] {
+  switch (impl) {
+    case "deno":
+      return [
+        `${root}/node_modules/.bin/deno`,
+        "run",
+        "-A",
+        `${root}/bench/bench.ts`,
+        ...args,
+      ];
+    case "bun":
+      return [
+        `${root}/node_modules/.bin/bun`,
+        "run",
+        `${root}/bench/bench.ts`,
+        ...args,
+      ];
+    case "c":
+      return [`${dir}/sctp_bench`, ...args];
+    case "erlang":
+      return [
+        "erl",
+        "-noshell",
+        "-pa",
+        dir,
+        "-run",
+        "sctp_bench",
+        "main",
+        ...args,
+      ];
+  }
+  throw new Error(`unknown impl ${impl}`);
+}
+
+interface Outcome {
+  ok: boolean;
+  error?: string;
+  runs: Record<string, number>[];
+  [k: string]: unknown;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function value(o: Outcome | undefined, metric: string): number | undefined {
+  if (!o || !o.ok) return undefined;
+  if (typeof o[metric] === "number") return o[metric] as number;
+  const xs = o.runs.map((r) => r[metric]).filter((x) => typeof x === "number");
+  return xs.length ? median(xs) : undefined;
+}
+
+function fmt(x: number): string {
+  if (x >= 100) return Math.round(x).toLocaleString("en-US");
+  if (x >= 1) return x.toFixed(1);
+  return x.toFixed(3);
+}
+
+const dir = cacheDir();
+build(dir);
+const results: Record<string, Record<string, Outcome>> = {};
+const t0 = Date.now();
+const runIds = [...new Set(CELLS.map((c) => c.id))].filter((id) =>
+  !only || only.includes(id)
+);
+for (const id of runIds) {
+  const cell = CELLS.find((c) => c.id === id)!;
+  results[id] = {};
+  for (const impl of impls) {
+    const args = [
+      cell.workload,
+      ...Object.entries({ ...cell.params, reps }).map(([k, v]) => `${k}=${v}`),
+    ];
+    const t = Date.now();
+    let o: Outcome;
+    try {
+      const r = sh(command(impl, dir, args), 300_000);
+      const line = r.stdout.trim().split("\n").filter((l) => l.startsWith("{"))
+        .pop();
+      o = line ? JSON.parse(line) : {
+        ok: false,
+        runs: [],
+        error: `exit ${r.code}: ${r.stderr.trim().split("\n").pop() ?? ""}`,
+      };
+    } catch (e) {
+      o = { ok: false, runs: [], error: String(e) };
+    }
+    results[id][impl] = o;
+    console.error(
+      `bench: ${id} ${impl} ${((Date.now() - t) / 1000).toFixed(1)}s ${
+        o.ok ? JSON.stringify(o.runs) : "FAILED: " + o.error
+      }`,
+    );
+  }
+}
+
+// ---- the table ----
+const ratioPairs = [["deno", "c"], ["bun", "c"], ["deno", "erlang"], [
+  "bun",
+  "erlang",
+]].filter(([a, b]) => impls.includes(a) && impls.includes(b));
+const label = (i: string) =>
+  ({ deno: "Deno", bun: "Bun", c: "C", erlang: "Erlang" })[i] ?? i;
+const head = [
+  "workload",
+  ...impls.map(label),
+  ...ratioPairs.map(([a, b]) => `${label(a)}/${label(b)}`),
+];
+const lines = [
+  `| ${head.join(" | ")} |`,
+  `|${head.map((_, i) => i === 0 ? "---" : "---:").join("|")}|`,
+];
+for (const cell of CELLS) {
+  if (!results[cell.id]) continue;
+  const r = results[cell.id];
+  const cells = impls.map((i) => {
+    const o = r[i];
+    if (!o || !o.ok) {
+      const why = (o?.error ?? "did not run").replace(/\|/g, "/").slice(0, 40);
+      return `FAIL (${why})`;
+    }
+    return cell.metrics.map((m) => {
+      const v = value(o, m);
+      return v === undefined ? "?" : fmt(v);
+    }).join(" · ");
+  });
+  const ratios = ratioPairs.map(([a, b]) => {
+    const x = value(r[a], cell.metrics[0]), y = value(r[b], cell.metrics[0]);
+    if (x === undefined || y === undefined || y === 0) return "–";
+    return (x / y).toFixed(2);
+  });
+  lines.push(`| ${[cell.label, ...cells, ...ratios].join(" | ")} |`);
+}
+console.log(lines.join("\n"));
+console.log(
+  `\n${reps} runs each, median shown. Ratios use the first metric; for RTT ` +
+    `and RSS lower is better (a ratio above 1 means slower/larger). ` +
+    `Total ${
+      ((Date.now() - t0) / 1000).toFixed(0)
+    } s on ${Deno.build.target}, kernel ${Deno.osRelease()}${
+      env("SCTP_VM_GUEST") === "1" ? " (qemu TCG VM)" : ""
+    }.`,
+);
+const out = env("SCTP_BENCH_OUT");
+if (out) {
+  Deno.writeTextFileSync(
+    out,
+    JSON.stringify({ date: new Date().toISOString(), results, table: lines }),
+  );
+}
