@@ -25,7 +25,11 @@ const SANITIZE = ["-fsanitize=address,undefined", "-fno-omit-frame-pointer"];
 
 /** Absolute path of the shim's C sources. */
 export function sourceDir(): string {
-  return fileURLToPath(new URL("../c/", import.meta.url));
+  // source tree: shim/../c/; npm build: the bundle sits beside c/
+  const up = fileURLToPath(new URL("../c/", import.meta.url));
+  return existsSync(join(up, "sctp_shim.c"))
+    ? up
+    : fileURLToPath(new URL("./c/", import.meta.url));
 }
 
 function cacheRoot(): string {

@@ -20,6 +20,11 @@ export const POLL_IN = 1, POLL_OUT = 2, POLL_ERR = 4;
 
 const STOP = 0, NSLOTS = 1, POLLING = 2, WOKEN = 3, SLOTS = 8;
 const MAX_SLOTS = 1023;
+// The npm build (scripts/build-npm) bundles the worker as poller_worker.js
+// next to the bundled module.
+const WORKER = import.meta.url.endsWith(".ts")
+  ? "./poller_worker.ts"
+  : "./poller_worker.js";
 const IDLE_GRACE_MS = 250;
 
 type Ready = (revents: number) => void;
@@ -163,7 +168,7 @@ class Poller {
     }
     Atomics.store(this.#ctl, STOP, 0);
     Atomics.store(this.#ctl, WOKEN, 0);
-    const w = new Worker(new URL("./poller_worker.ts", import.meta.url), {
+    const w = new Worker(new URL(WORKER, import.meta.url), {
       type: "module",
     });
     w.onmessage = this.#onReady;
