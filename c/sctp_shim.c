@@ -493,6 +493,9 @@ int32_t sctp_shim_decode_notification(const uint8_t *raw, uint32_t len,
       wr32(out + 8, e.ssf_flags == SCTP_DATA_SENT ? 1 : 0);
       wr32(out + 12, e.ssf_error);
       sri_out(&e.ssf_info, out + 16);
+      /* Linux fills ssf_info.sinfo_flags with the DATA chunk's header flags
+       * (E 1, B 2, U 4, I 8), not SCTP_UNORDERED & co.: only U maps */
+      wr32(out + 24, (e.ssf_info.sinfo_flags & 4) ? 1 : 0);
       return tail(out, cap, 52, raw + fixed, len - (uint32_t)fixed);
     }
     case SCTP_SHUTDOWN_EVENT: {
@@ -509,7 +512,9 @@ int32_t sctp_shim_decode_notification(const uint8_t *raw, uint32_t len,
       memcpy(&e, raw, sizeof e);
       wr32(out, SHIM_EV_ADAPTATION);
       wr32(out + 4, (uint32_t)e.sai_assoc_id);
-      wr32(out + 8, ntohl(e.sai_adaptation_ind));
+      /* Linux hands the peer's indication over in host order (it converts
+       * the INIT parameter on receipt), unlike sre_error */
+      wr32(out + 8, e.sai_adaptation_ind);
       return 12;
     }
     case SCTP_PARTIAL_DELIVERY_EVENT: {

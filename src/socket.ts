@@ -285,6 +285,7 @@ export class SctpSocket extends EventTarget {
   #inbox: Item[] = [];
   #partial: Uint8Array[] = [];
   #partialLen = 0;
+  #partialNotif = false;
   #waiter: Waiter | null = null;
   #sends: PendingSend[] = [];
   #readArmed = false;
@@ -518,7 +519,15 @@ export class SctpSocket extends EventTarget {
       const flags = dv.getUint32(off + 4, true);
       const dlen = dv.getUint32(off + 80, true);
       const start = off + REC_HDR;
+      const notif = (flags & RF_NOTIFICATION) !== 0;
+      if (this.#partial.length > 0 && notif !== this.#partialNotif) {
+        // a notification after part of a message (sctp_pdapi_event: partial
+        // delivery aborted) ends that message: its pieces are dropped
+        this.#partial = [];
+        this.#partialLen = 0;
+      }
       if (!(flags & RF_EOR)) {
+        this.#partialNotif = notif;
         this.#partial.push(recvBuf.slice(start, start + dlen));
         this.#partialLen += dlen;
         off += reclen;

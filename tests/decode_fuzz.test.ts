@@ -146,7 +146,8 @@ function sendFailed(
   // sctp_sndrcvinfo at 12
   dv.setUint16(12, stream, true);
   dv.setUint16(14, 0, true);
-  dv.setUint16(16, 1, true); // SCTP_UNORDERED
+  // Linux puts the DATA chunk's flags here: U|B|E (an unordered whole message)
+  dv.setUint16(16, 7, true);
   dv.setUint32(20, ppid, false); // network order on Linux
   dv.setUint32(24, context, true);
   dv.setUint32(28, ttl, true);
@@ -164,7 +165,7 @@ function simple(type: number, size: number, id: number, idOff: number) {
 
 function adaptation(ind: number, id: number) {
   const { b, dv } = header(T.ADAPTATION, 16);
-  dv.setUint32(8, ind, false); // network order
+  dv.setUint32(8, ind, true); // host order: Linux converts the INIT parameter
   dv.setInt32(12, id, true);
   return b;
 }
