@@ -7,8 +7,10 @@
  * Same workloads, message format and output as bench/sctp_bench.c and
  * bench/sctp_bench.erl: one JSON line
  * `{"impl":"deno"|"bun","workload":..,"ok":..,"runs":[..]}`. Both endpoints
- * live in this process (one event loop). The workload functions are exported
- * for tests/bench_smoke.test.ts.
+ * live in this process: the server (receiver and checker) on the main thread,
+ * the clients in a Worker (bench/client.ts), as the C baseline uses two
+ * threads and Erlang two processes. The workload functions are exported for
+ * tests/bench_smoke.test.ts.
  *
  * Message format: u32 LE seq, u32 LE tag (stream or client index), then
  * size-8 bytes of the pattern P[i] = (i*131+17) & 255 from offset
@@ -17,56 +19,20 @@
  *
  * @module
  */
-import { Buffer } from "node:buffer";
 import process from "node:process";
-import { open, type SctpMessage, type SctpSocket } from "../mod.ts";
-import type { SctpAssocChange, SctpSndRcvInfo } from "../src/records.ts";
+import type { SctpSocket } from "../mod.ts";
+import type { SctpSndRcvInfo } from "../src/records.ts";
+import {
+  BenchFailure,
+  check,
+  MAXSZ,
+  now,
+  open,
+  recvData,
+  SOCK_OPTS,
+} from "./common.ts";
 
-const MAXSZ = 65536;
-const BUFSZ = 1 << 20;
-const P = new Uint8Array(MAXSZ + 256);
-for (let i = 0; i < P.length; i++) P[i] = (i * 131 + 17) & 255;
-const PB = Buffer.from(P.buffer, P.byteOffset, P.byteLength);
-
-/** A wrong, lost or reordered message. */
-export class BenchFailure extends Error {}
-
-/** Socket options used by every implementation of the suite. */
-const SOCK_OPTS = {
-  sctp_nodelay: true,
-  recbuf: BUFSZ,
-  sndbuf: BUFSZ,
-  sctp_initmsg: { num_ostreams: 64, max_instreams: 64 },
-};
-
-function fill(m: Uint8Array, dv: DataView, seq: number, tag: number): void {
-  dv.setUint32(0, seq, true);
-  dv.setUint32(4, tag, true);
-  const off = (seq + tag) & 255;
-  m.set(P.subarray(off, off + m.length - 8), 8);
-}
-
-function check(
-  d: Uint8Array,
-  size: number,
-  seq: number,
-  tag: number,
-): void {
-  if (d.length !== size) {
-    throw new BenchFailure(`length ${d.length}, expected ${size}`);
-  }
-  const dv = new DataView(d.buffer, d.byteOffset, d.byteLength);
-  const s = dv.getUint32(0, true), t = dv.getUint32(4, true);
-  if (t !== tag) throw new BenchFailure(`tag ${t}, expected ${tag}`);
-  if (s !== seq) {
-    throw new BenchFailure(`tag ${tag}: seq ${s}, expected ${seq}`);
-  }
-  const off = (seq + tag) & 255;
-  const body = Buffer.from(d.buffer, d.byteOffset + 8, size - 8);
-  if (!body.equals(PB.subarray(off, off + size - 8))) {
-    throw new BenchFailure(`tag ${tag} seq ${seq}: corrupt payload`);
-  }
-}
+export { BenchFailure };
 
 async function server(): Promise<{ s: SctpSocket; port: number }> {
   const s = await open({ ip: "127.0.0.1", ...SOCK_OPTS });
@@ -74,22 +40,38 @@ async function server(): Promise<{ s: SctpSocket; port: number }> {
   return { s, port: await s.port() };
 }
 
-interface Client {
-  s: SctpSocket;
-  assoc: SctpAssocChange;
-}
-
-async function client(port: number): Promise<Client> {
-  const s = await open(SOCK_OPTS);
-  const assoc = await s.connect("127.0.0.1", port);
-  return { s, assoc };
-}
-
-/** Receives the next data message (skipping events). */
-async function recvData(s: SctpSocket): Promise<SctpMessage> {
-  for (;;) {
-    const m = await s.recv(60000);
-    if (m.data instanceof Uint8Array) return m;
+/** The client side: a Worker running bench/client.ts. */
+class ClientWorker {
+  #w = new Worker(new URL("./client.ts", import.meta.url), { type: "module" });
+  #queue: Record<string, unknown>[] = [];
+  #wait: ((m: Record<string, unknown>) => void) | null = null;
+  constructor() {
+    this.#w.onmessage = (ev) => {
+      if (this.#wait) {
+        const w = this.#wait;
+        this.#wait = null;
+        w(ev.data);
+      } else this.#queue.push(ev.data);
+    };
+  }
+  post(m: unknown): void {
+    this.#w.postMessage(m);
+  }
+  /** The next message from the worker (rejects on an error report). */
+  async next(type: string): Promise<Record<string, unknown>> {
+    const m = this.#queue.shift() ??
+      await new Promise<Record<string, unknown>>((r) => this.#wait = r);
+    if (m.type === "error") throw new BenchFailure(`client: ${m.error}`);
+    if (m.type !== type) throw new Error(`client sent ${m.type}, not ${type}`);
+    return m;
+  }
+  async close(): Promise<void> {
+    try {
+      this.post({ type: "close" });
+      await this.next("closed");
+    } finally {
+      this.#w.terminate();
+    }
   }
 }
 
@@ -118,34 +100,26 @@ async function receiver(
     check(d, size, next[tag], tag);
     next[tag]++;
   }
-  return performance.now();
+  return now();
 }
 
-/** Sends `count` messages over the clients (one tag each) or, with one
- * client, round-robin over `nstreams` streams; returns messages/s. */
+/** The worker sends `count` messages over its clients (one tag each) or,
+ * with one client, round-robin over `nstreams` streams; returns messages/s
+ * at the receiver. */
 async function oneway(
   srv: SctpSocket,
-  clients: Client[],
+  cw: ClientWorker,
+  nclients: number,
   nstreams: number,
   count: number,
   size: number,
 ): Promise<number> {
-  const nc = clients.length;
-  const ntags = nc > 1 ? nc : nstreams;
-  const rx = receiver(srv, size, count, ntags, nc === 1);
-  let rxErr: unknown = null;
-  rx.catch((e) => rxErr = e);
-  const buf = new Uint8Array(size);
-  const dv = new DataView(buf.buffer);
-  const seq = new Uint32Array(ntags);
-  const t0 = performance.now();
-  for (let i = 0; i < count && rxErr === null; i++) {
-    const tag = i % ntags;
-    const c = nc > 1 ? clients[tag] : clients[0];
-    fill(buf, dv, seq[tag]++, tag);
-    await c.s.send(c.assoc, nc > 1 ? 0 : tag, buf);
-  }
+  const ntags = nclients > 1 ? nclients : nstreams;
+  const rx = receiver(srv, size, count, ntags, nclients === 1);
+  cw.post({ type: "send", nstreams, count, size });
+  const t0 = (await cw.next("started")).t0 as number;
   const t1 = await rx;
+  await cw.next("sent");
   return count / ((t1 - t0) / 1000);
 }
 
@@ -174,16 +148,18 @@ async function oneStream(p: Params, nstreams: number): Promise<Result> {
   const size = p.size ?? 64, count = p.count ?? 1000;
   if (size < 8 || size > MAXSZ) throw new RangeError("bad size");
   const { s, port } = await server();
-  const c = await client(port);
+  const cw = new ClientWorker();
   try {
+    cw.post({ type: "init", port, nclients: 1 });
+    await cw.next("ready");
     const runs: Run[] = [];
     for (let r = 0; r < (p.reps ?? 3); r++) {
-      const mps = await oneway(s, [c], nstreams, count, size);
+      const mps = await oneway(s, cw, 1, nstreams, count, size);
       runs.push({ msgs_per_s: mps, mb_per_s: mps * size / 1e6 });
     }
     return { runs };
   } finally {
-    await c.s.close();
+    await cw.close();
     await s.close();
   }
 }
@@ -193,8 +169,10 @@ export async function rtt(p: Params): Promise<Result> {
   const size = p.size ?? 64, count = p.count ?? 1000, reps = p.reps ?? 3;
   const warm = Math.floor(count / 10) + 1;
   const { s, port } = await server();
-  const c = await client(port);
+  const cw = new ClientWorker();
   try {
+    cw.post({ type: "init", port, nclients: 1 });
+    await cw.next("ready");
     const echo = (async () => {
       for (let i = 0; i < (count + warm) * reps; i++) {
         const m = await recvData(s);
@@ -207,33 +185,20 @@ export async function rtt(p: Params): Promise<Result> {
     })();
     let echoErr: unknown = null;
     echo.catch((e) => echoErr = e);
-    const buf = new Uint8Array(size);
-    const dv = new DataView(buf.buffer);
-    const lat = new Float64Array(count);
     const runs: Run[] = [];
-    let seq = 0;
     for (let r = 0; r < reps; r++) {
-      for (let i = 0; i < count + warm; i++) {
-        if (echoErr) throw echoErr;
-        fill(buf, dv, seq, 0);
-        const t0 = performance.now();
-        await c.s.send(c.assoc, 0, buf);
-        const m = await recvData(c.s);
-        const t1 = performance.now();
-        check(m.data as Uint8Array, size, seq, 0);
-        seq++;
-        if (i >= warm) lat[i - warm] = (t1 - t0) * 1000;
-      }
-      lat.sort();
+      cw.post({ type: "ping", count, warm, size });
+      const m = await cw.next("pinged");
+      if (echoErr) throw echoErr;
       runs.push({
-        median_us: lat[count >> 1],
-        p99_us: lat[Math.floor(count * 0.99)],
+        median_us: m.median_us as number,
+        p99_us: m.p99_us as number,
       });
     }
     await echo;
     return { runs };
   } finally {
-    await c.s.close();
+    await cw.close();
     await s.close();
   }
 }
@@ -242,23 +207,22 @@ export async function rtt(p: Params): Promise<Result> {
 export async function fanin(p: Params): Promise<Result> {
   const size = p.size ?? 64, n = p.assocs ?? 100, msgs = p.msgs ?? 10;
   const { s, port } = await server();
-  const clients: Client[] = [];
+  const cw = new ClientWorker();
   try {
+    // the worker (and its isolate) starts before the first RSS sample
+    cw.post({ type: "init", port, nclients: 0 });
+    await cw.next("ready");
     const rss0 = process.memoryUsage().rss;
-    // connect in parallel batches (all at once would overrun the backlog)
-    for (let i = 0; i < n; i += 50) {
-      const batch = [];
-      for (let j = i; j < Math.min(n, i + 50); j++) batch.push(client(port));
-      clients.push(...await Promise.all(batch));
-    }
+    cw.post({ type: "init", port, nclients: n });
+    await cw.next("ready");
     const rss1 = process.memoryUsage().rss;
     const runs: Run[] = [];
     for (let r = 0; r < (p.reps ?? 3); r++) {
-      runs.push({ msgs_per_s: await oneway(s, clients, 1, n * msgs, size) });
+      runs.push({ msgs_per_s: await oneway(s, cw, n, 1, n * msgs, size) });
     }
     return { runs, extra: { rss_per_assoc: (rss1 - rss0) / n } };
   } finally {
-    for (const c of clients) await c.s.close();
+    await cw.close();
     await s.close();
   }
 }
