@@ -8,6 +8,7 @@
  *   SCTP_BENCH_IMPLS="deno bun c erlang"   implementations to run
  *   SCTP_BENCH_ONLY=tput64,rtt              cells to run (ids below)
  *   SCTP_BENCH_REPS=3                       repetitions (median reported)
+ *   SCTP_BENCH_WARMUP=1                     leading runs dropped (JIT warm-up)
  *   SCTP_BENCH_SCALE=1                      multiplies message counts
  *   SCTP_BENCH_OUT=FILE                     also write the raw results (JSON)
  *
@@ -18,6 +19,7 @@ import { createHash } from "node:crypto";
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const env = (k: string) => Deno.env.get(k);
 const reps = Number(env("SCTP_BENCH_REPS") ?? 3);
+const warmup = Number(env("SCTP_BENCH_WARMUP") ?? 1);
 const scale = Number(env("SCTP_BENCH_SCALE") ?? 1);
 const impls = (env("SCTP_BENCH_IMPLS") ?? "deno bun c erlang").split(/[\s,]+/)
   .filter(Boolean);
@@ -223,7 +225,9 @@ for (const id of runIds) {
   for (const impl of impls) {
     const args = [
       cell.workload,
-      ...Object.entries({ ...cell.params, reps }).map(([k, v]) => `${k}=${v}`),
+      ...Object.entries({ ...cell.params, reps: reps + warmup }).map((
+        [k, v],
+      ) => `${k}=${v}`),
     ];
     const t = Date.now();
     let o: Outcome;
@@ -239,6 +243,8 @@ for (const id of runIds) {
     } catch (e) {
       o = { ok: false, runs: [], error: String(e) };
     }
+    // the first runs warm up JITs and caches; every impl drops as many
+    if (o.ok) o.runs = o.runs.slice(warmup);
     results[id][impl] = o;
     console.error(
       `bench: ${id} ${impl} ${((Date.now() - t) / 1000).toFixed(1)}s ${
@@ -287,7 +293,7 @@ for (const cell of CELLS) {
 }
 console.log(lines.join("\n"));
 console.log(
-  `\n${reps} runs each, median shown. Ratios use the first metric; for RTT ` +
+  `\n${reps} runs each after ${warmup} warm-up run(s), median shown. Ratios use the first metric; for RTT ` +
     `and RSS lower is better (a ratio above 1 means slower/larger). ` +
     `Total ${
       ((Date.now() - t0) / 1000).toFixed(0)
