@@ -1004,7 +1004,12 @@ int32_t sctp_shim_getaddrs(int32_t fd, uint32_t assoc_id, int32_t peer,
                  &u, &len) < 0)
     return NEG_ERRNO;
   uint8_t *p = u.raw + offsetof(struct sctp_getaddrs, addrs);
-  uint8_t *end = u.raw + len;
+  /* Linux returns SCTP_GET_LOCAL_ADDRS's optlen without the 8-byte header
+   * (a kernel "XXX" kept for compatibility); PEER_ADDRS's includes it. */
+  size_t got = (size_t)len;
+  if (!peer) got += offsetof(struct sctp_getaddrs, addrs);
+  if (got > sizeof u) got = sizeof u;
+  uint8_t *end = u.raw + got;
   uint32_t n = 0;
   for (uint32_t i = 0; i < u.g.addr_num && p < end; i++) {
     sa_family_t fam;

@@ -121,6 +121,21 @@ describe("connect", () => {
     }
   });
 
+  it("an unroutable address fails with enetunreach (or, when routed, times out)", async () => {
+    // the test VM has only lo: no route to TEST-NET-1 gives enetunreach at
+    // once; on a host with a default route nothing answers and the connect
+    // timeout gives "timeout"
+    await using cli = await open();
+    const t0 = Date.now();
+    await assert.rejects(
+      cli.connect("192.0.2.1", 5000, {}, 2000),
+      (e) =>
+        e instanceof SctpError &&
+        (e.reason === "enetunreach" || e.reason === "timeout"),
+    );
+    assert.ok(Date.now() - t0 < 20000, "the timeout bounds the wait");
+  });
+
   it("bad hostnames give nxdomain; an IPv6 address on an inet socket gives eafnosupport", async () => {
     await using cli = await open();
     const reason = (r: string) => (e: unknown) =>
