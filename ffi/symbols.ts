@@ -182,7 +182,9 @@ export const symbols = {
 } as const satisfies Deno.ForeignLibraryInterface;
 
 type Arg<T> = T extends "buffer" ? ArrayBufferView | null : number;
-type Args<P extends readonly unknown[]> = { -readonly [I in keyof P]: Arg<P[I]> };
+type Args<P extends readonly unknown[]> = {
+  -readonly [I in keyof P]: Arg<P[I]>;
+};
 
 /** The functions of the shim, typed the same for Deno and Bun. */
 export type Shim = {

@@ -7,22 +7,40 @@
  */
 import { readAddr } from "./addr.ts";
 import { lib } from "./lib.ts";
-import type { AssocChangeState, PaddrChangeState, SctpEvent } from "./records.ts";
+import type {
+  AssocChangeState,
+  PaddrChangeState,
+  SctpEvent,
+} from "./records.ts";
 import { readSri } from "./sndrcvinfo.ts";
 
 const AC: (AssocChangeState | undefined)[] = [
-  undefined, "comm_up", "comm_lost", "restart", "shutdown_comp", "cant_assoc",
+  undefined,
+  "comm_up",
+  "comm_lost",
+  "restart",
+  "shutdown_comp",
+  "cant_assoc",
 ];
 const PA: (PaddrChangeState | undefined)[] = [
-  undefined, "addr_available", "addr_unreachable", "addr_removed",
-  "addr_added", "addr_made_prim", "addr_confirmed",
+  undefined,
+  "addr_available",
+  "addr_unreachable",
+  "addr_removed",
+  "addr_added",
+  "addr_made_prim",
+  "addr_confirmed",
 ];
 const AUTH = ["new_key", "free_key", "no_auth"] as const;
 
 let out = new Uint8Array(4096);
 
 function unknown(raw: Uint8Array, kernelType: number): SctpEvent {
-  return { type: "sctp_unknown_event", kernel_type: kernelType, data: raw.slice() };
+  return {
+    type: "sctp_unknown_event",
+    kernel_type: kernelType,
+    data: raw.slice(),
+  };
 }
 
 /** Event kinds gen_sctp turns into errors. */
@@ -75,7 +93,12 @@ export function decodeNotification(raw: Uint8Array): SctpEvent {
       };
     }
     case 3:
-      return { type: "sctp_remote_error", error: u(8), assoc_id, data: tailBytes(12) };
+      return {
+        type: "sctp_remote_error",
+        error: u(8),
+        assoc_id,
+        data: tailBytes(12),
+      };
     case 4:
       return {
         type: "sctp_send_failed",
@@ -90,7 +113,11 @@ export function decodeNotification(raw: Uint8Array): SctpEvent {
     case 6:
       return { type: "sctp_adaptation_event", adaptation_ind: u(8), assoc_id };
     case 7:
-      return { type: "sctp_pdapi_event", indication: "partial_delivery_aborted", assoc_id };
+      return {
+        type: "sctp_pdapi_event",
+        indication: "partial_delivery_aborted",
+        assoc_id,
+      };
     case 8:
       return {
         type: "sctp_authkey_event",

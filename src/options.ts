@@ -6,10 +6,23 @@
  *
  * @module
  */
-import { ADDR_SIZE, type Ip, ipArg, portArg, readAddr, writeAddr } from "./addr.ts";
+import {
+  ADDR_SIZE,
+  type Ip,
+  ipArg,
+  portArg,
+  readAddr,
+  writeAddr,
+} from "./addr.ts";
 import { check } from "./errors.ts";
 import { lib } from "./lib.ts";
-import { readSri, sendParams, SRI_SIZE, uintField, writeSri } from "./sndrcvinfo.ts";
+import {
+  readSri,
+  sendParams,
+  SRI_SIZE,
+  uintField,
+  writeSri,
+} from "./sndrcvinfo.ts";
 
 type Field =
   | "u16"
@@ -34,16 +47,29 @@ interface RecordDef {
 
 const PADDRINFO: RecordDef = {
   tag: "sctp_paddrinfo",
-  fields: [["assoc_id", "assoc"], ["address", "addr"], ["state", "paddr_state"],
-    ["cwnd", "u32"], ["srtt", "u32"], ["rto", "u32"], ["mtu", "u32"]],
+  fields: [
+    ["assoc_id", "assoc"],
+    ["address", "addr"],
+    ["state", "paddr_state"],
+    ["cwnd", "u32"],
+    ["srtt", "u32"],
+    ["rto", "u32"],
+    ["mtu", "u32"],
+  ],
   keys: ["assoc_id", "address"],
 };
 
 const EVENT_FIELDS = [
-  "data_io_event", "association_event", "address_event",
-  "send_failure_event", "peer_error_event", "shutdown_event",
-  "partial_delivery_event", "adaptation_layer_event",
-  "authentication_event", "sender_dry_event",
+  "data_io_event",
+  "association_event",
+  "address_event",
+  "send_failure_event",
+  "peer_error_event",
+  "shutdown_event",
+  "partial_delivery_event",
+  "adaptation_layer_event",
+  "authentication_event",
+  "sender_dry_event",
 ];
 
 /** Kernel option definitions: shim id and value kind. */
@@ -58,20 +84,30 @@ interface OptDef {
 const REC = {
   sctp_rtoinfo: {
     tag: "sctp_rtoinfo",
-    fields: [["assoc_id", "assoc"], ["initial", "u32"], ["max", "u32"], ["min", "u32"]],
+    fields: [["assoc_id", "assoc"], ["initial", "u32"], ["max", "u32"], [
+      "min",
+      "u32",
+    ]],
     keys: ["assoc_id"],
   },
   sctp_associnfo: {
     tag: "sctp_assocparams",
-    fields: [["assoc_id", "assoc"], ["asocmaxrxt", "u16"],
-      ["number_peer_destinations", "u16"], ["peer_rwnd", "u32"],
-      ["local_rwnd", "u32"], ["cookie_life", "u32"]],
+    fields: [
+      ["assoc_id", "assoc"],
+      ["asocmaxrxt", "u16"],
+      ["number_peer_destinations", "u16"],
+      ["peer_rwnd", "u32"],
+      ["local_rwnd", "u32"],
+      ["cookie_life", "u32"],
+    ],
     keys: ["assoc_id"],
   },
   sctp_initmsg: {
     tag: "sctp_initmsg",
-    fields: [["num_ostreams", "u16"], ["max_instreams", "u16"],
-      ["max_attempts", "u16"], ["max_init_timeo", "u16"]],
+    fields: [["num_ostreams", "u16"], ["max_instreams", "u16"], [
+      "max_attempts",
+      "u16",
+    ], ["max_init_timeo", "u16"]],
     keys: [],
   },
   sctp_primary_addr: {
@@ -93,9 +129,15 @@ const REC = {
   },
   sctp_peer_addr_params: {
     tag: "sctp_paddrparams",
-    fields: [["assoc_id", "assoc"], ["address", "addr"], ["hbinterval", "u32"],
-      ["pathmaxrxt", "u16"], ["pathmtu", "u32"], ["sackdelay", "u32"],
-      ["flags", "spp_flags"]],
+    fields: [
+      ["assoc_id", "assoc"],
+      ["address", "addr"],
+      ["hbinterval", "u32"],
+      ["pathmaxrxt", "u16"],
+      ["pathmtu", "u32"],
+      ["sackdelay", "u32"],
+      ["flags", "spp_flags"],
+    ],
     keys: ["assoc_id", "address"],
   },
   sctp_events: {
@@ -103,10 +145,16 @@ const REC = {
     fields: EVENT_FIELDS.map((f) => [f, "bool"] as [string, Field]),
     keys: [],
     defaults: {
-      data_io_event: true, association_event: true, address_event: true,
-      send_failure_event: true, peer_error_event: true, shutdown_event: true,
-      partial_delivery_event: true, adaptation_layer_event: false,
-      authentication_event: false, sender_dry_event: false,
+      data_io_event: true,
+      association_event: true,
+      address_event: true,
+      send_failure_event: true,
+      peer_error_event: true,
+      shutdown_event: true,
+      partial_delivery_event: true,
+      adaptation_layer_event: false,
+      authentication_event: false,
+      sender_dry_event: false,
     },
   },
   sctp_delayed_ack_time: {
@@ -116,10 +164,17 @@ const REC = {
   },
   sctp_status: {
     tag: "sctp_status",
-    fields: [["assoc_id", "assoc"], ["state", "status_state"], ["rwnd", "u32"],
-      ["unackdata", "u32"], ["penddata", "u32"], ["instrms", "u32"],
-      ["outstrms", "u32"], ["fragmentation_point", "u32"],
-      ["primary", "paddrinfo"]],
+    fields: [
+      ["assoc_id", "assoc"],
+      ["state", "status_state"],
+      ["rwnd", "u32"],
+      ["unackdata", "u32"],
+      ["penddata", "u32"],
+      ["instrms", "u32"],
+      ["outstrms", "u32"],
+      ["fragmentation_point", "u32"],
+      ["primary", "paddrinfo"],
+    ],
     keys: ["assoc_id"],
     keyRequired: true,
   },
@@ -170,11 +225,29 @@ export const KERNEL_OPTS: Record<string, OptDef> = {
 /** Shim option id of SO_ERROR. */
 export const OPT_SO_ERROR = 33;
 
-const SPP_FLAGS = ["hb_enable", "hb_disable", "hb_demand", "pmtud_enable",
-  "pmtud_disable", "sackdelay_enable", "sackdelay_disable"];
-const STATUS_STATES = [undefined, "empty", "closed", "bound", "listen",
-  "cookie_wait", "cookie_echoed", "established", "shutdown_pending",
-  "shutdown_sent", "shutdown_received", "shutdown_ack_sent"];
+const SPP_FLAGS = [
+  "hb_enable",
+  "hb_disable",
+  "hb_demand",
+  "pmtud_enable",
+  "pmtud_disable",
+  "sackdelay_enable",
+  "sackdelay_disable",
+];
+const STATUS_STATES = [
+  undefined,
+  "empty",
+  "closed",
+  "bound",
+  "listen",
+  "cookie_wait",
+  "cookie_echoed",
+  "established",
+  "shutdown_pending",
+  "shutdown_sent",
+  "shutdown_received",
+  "shutdown_ack_sent",
+];
 const PADDR_STATES = [undefined, "active", "inactive", "unconfirmed", "pf"];
 
 function fieldSlots(t: Field): number {
@@ -196,7 +269,10 @@ function addrField(v: unknown, family: 4 | 6, what: string): [Ip, number] {
   if (!isRecord(v)) {
     throw new TypeError(`${what}: expected { addr, port }`);
   }
-  return [ipArg(v.addr, family, `${what}.addr`), portArg(v.port, `${what}.port`)];
+  return [
+    ipArg(v.addr, family, `${what}.addr`),
+    portArg(v.port, `${what}.port`),
+  ];
 }
 
 function writeField(
@@ -281,9 +357,13 @@ function readRecord(base: number, def: RecordDef): Record<string, unknown> {
 }
 
 function checkRecordShape(v: unknown, def: RecordDef, what: string) {
-  if (!isRecord(v)) throw new TypeError(`${what}: expected a ${def.tag} record`);
+  if (!isRecord(v)) {
+    throw new TypeError(`${what}: expected a ${def.tag} record`);
+  }
   if (v.type !== undefined && v.type !== def.tag) {
-    throw new TypeError(`${what}: expected a ${def.tag} record, got ${String(v.type)}`);
+    throw new TypeError(
+      `${what}: expected a ${def.tag} record, got ${String(v.type)}`,
+    );
   }
   for (const k of Object.keys(v)) {
     if (k !== "type" && !def.fields.some(([f]) => f === k)) {
@@ -292,7 +372,12 @@ function checkRecordShape(v: unknown, def: RecordDef, what: string) {
   }
 }
 
-function writeRecord(v: Record<string, unknown>, def: RecordDef, family: 4 | 6, what: string) {
+function writeRecord(
+  v: Record<string, unknown>,
+  def: RecordDef,
+  family: 4 | 6,
+  what: string,
+) {
   let off = 0;
   for (const [name, t] of def.fields) {
     const val = v[name] ?? def.defaults?.[name];
@@ -362,7 +447,12 @@ function encode(name: string, value: unknown, family: 4 | 6): number {
       return SRI_SIZE;
     default:
       checkRecordShape(value, def.kind, name);
-      return writeRecord(value as Record<string, unknown>, def.kind, family, name);
+      return writeRecord(
+        value as Record<string, unknown>,
+        def.kind,
+        family,
+        name,
+      );
   }
 }
 
@@ -408,7 +498,13 @@ export function getKernelOpt(
           throw new TypeError(`${name}: only assoc_id may be set in a request`);
         }
       }
-      dv.setUint32(32, key.assoc_id === undefined ? 0 : uintField(key.assoc_id, 32, `${name}.assoc_id`), true);
+      dv.setUint32(
+        32,
+        key.assoc_id === undefined
+          ? 0
+          : uintField(key.assoc_id, 32, `${name}.assoc_id`),
+        true,
+      );
     }
   } else if (typeof kind === "object") {
     len = recordSize(kind);
@@ -421,12 +517,16 @@ export function getKernelOpt(
       const r = key as Record<string, unknown>;
       for (const [k, v] of Object.entries(r)) {
         if (k !== "type" && !kind.keys.includes(k) && v !== undefined) {
-          throw new TypeError(`${name}: field ${k} must be undefined in a request`);
+          throw new TypeError(
+            `${name}: field ${k} must be undefined in a request`,
+          );
         }
       }
       let off = 0;
       for (const [f, t] of kind.fields) {
-        if (kind.keys.includes(f)) writeField(off, t, r[f], family, `${name}.${f}`);
+        if (kind.keys.includes(f)) {
+          writeField(off, t, r[f], family, `${name}.${f}`);
+        }
         off += fieldSlots(t) * 4;
       }
     }
@@ -457,7 +557,10 @@ export function isRecordOpt(name: string): boolean {
 }
 
 /** Key fields of a record option (used to read before a merge). */
-export function keyOf(name: string, value: Record<string, unknown>): Record<string, unknown> | undefined {
+export function keyOf(
+  name: string,
+  value: Record<string, unknown>,
+): Record<string, unknown> | undefined {
   const k = KERNEL_OPTS[name]?.kind;
   if (k === "sri") return { assoc_id: value.assoc_id };
   if (typeof k !== "object" || k.keys.length === 0) return undefined;

@@ -88,35 +88,61 @@ export function sendParams(
     throw new TypeError(`${what}: expected an sctp_sndrcvinfo record`);
   }
   const r = info as Record<string, unknown>;
-  for (const k of Object.keys(r)) {
-    if (
-      !["type", "stream", "ssn", "flags", "ppid", "context", "timetolive",
-        "tsn", "cumtsn", "assoc_id"].includes(k)
-    ) throw new TypeError(`${what}: unknown field ${k}`);
+  for (const k in r) {
+    if (!SRI_FIELDS.has(k)) throw new TypeError(`${what}: unknown field ${k}`);
   }
   if (r.type !== undefined && r.type !== "sctp_sndrcvinfo") {
     throw new TypeError(`${what}: not an sctp_sndrcvinfo record`);
   }
-  for (const k of ["ssn", "tsn", "cumtsn"]) {
-    if (r[k] !== undefined) {
-      throw new TypeError(`${what}.${k}: must be undefined when sending`);
-    }
+  if (r.ssn !== undefined || r.tsn !== undefined || r.cumtsn !== undefined) {
+    const k = r.ssn !== undefined ? "ssn" : r.tsn !== undefined ? "tsn" : "cumtsn";
+    throw new TypeError(`${what}.${k}: must be undefined when sending`);
   }
-  const u = (k: string, bits: 16 | 32) =>
-    r[k] === undefined ? 0 : uintField(r[k], bits, `${what}.${k}`);
   return {
-    stream: u("stream", 16),
-    flags: flagsToBits(r.flags, `${what}.flags`),
-    ppid: u("ppid", 32),
-    context: u("context", 32),
-    timetolive: u("timetolive", 32),
-    assoc_id: u("assoc_id", 32),
+    stream: field(r.stream, 16, what, "stream"),
+    flags: r.flags === undefined ? 0 : flagsToBits(r.flags, `${what}.flags`),
+    ppid: field(r.ppid, 32, what, "ppid"),
+    context: field(r.context, 32, what, "context"),
+    timetolive: field(r.timetolive, 32, what, "timetolive"),
+    assoc_id: field(r.assoc_id, 32, what, "assoc_id"),
   };
+}
+
+const SRI_FIELDS = new Set([
+  "type",
+  "stream",
+  "ssn",
+  "flags",
+  "ppid",
+  "context",
+  "timetolive",
+  "tsn",
+  "cumtsn",
+  "assoc_id",
+]);
+
+/** An optional unsigned field: 0 when undefined; the message is built only on error. */
+function field(v: unknown, bits: 16 | 32, what: string, k: string): number {
+  if (v === undefined) return 0;
+  if (
+    typeof v === "number" && Number.isInteger(v) && v >= 0 &&
+    v <= (bits === 16 ? 0xffff : 0xffffffff)
+  ) return v;
+  return uintField(v, bits, `${what}.${k}`);
 }
 
 /** Writes send parameters as a SNDRCVINFO at `off`. */
 export function writeSri(dv: DataView, off: number, p: SendParams): void {
-  const v = [p.stream, 0, p.flags, p.ppid, p.context, p.timetolive, 0, 0,
-    p.assoc_id];
+  const v = [
+    p.stream,
+    0,
+    p.flags,
+    p.ppid,
+    p.context,
+    p.timetolive,
+    0,
+    0,
+    p.assoc_id,
+  ];
   v.forEach((x, i) => dv.setUint32(off + i * 4, x, true));
 }

@@ -12,6 +12,7 @@ import {
   portArg,
   readAddr,
   resolveHost,
+  type SockAddr,
 } from "./addr.ts";
 import { check, errnoName, SctpError } from "./errors.ts";
 import { decodeNotification, isErrorEvent } from "./events.ts";
@@ -139,6 +140,9 @@ interface PendingSend {
 }
 
 const SEND_DEFAULTS = 0x100;
+const NOOP = () => {};
+/** Shared by every send that completes at once (no per-message promise). */
+const RESOLVED: Promise<void> = Promise.resolve();
 const RF_NOTIFICATION = 1,
   RF_EOR = 2,
   RF_SNDRCV = 4,
@@ -547,7 +551,7 @@ export class SctpSocket extends EventTarget {
       } else {
         bytes = recvBuf.slice(start, start + dlen);
       }
-      const from = readAddr(dv, off + 8);
+      const from = this.#from(dv, off + 8);
       const anc: Array<SctpSndRcvInfo | AncValue> = [];
       if (flags & RF_SNDRCV) anc.push(readSri(dv, off + 32));
       if (flags & RF_TOS) {
@@ -580,6 +584,24 @@ export class SctpSocket extends EventTarget {
       off += reclen;
     }
     return "ok";
+  }
+
+  #lastFrom: SockAddr | null = null;
+  #lastKey = new Uint32Array(6);
+
+  /** The sender's address, reusing the last one when the bytes repeat. */
+  #from(dv: DataView, off: number): SockAddr | null {
+    const k = this.#lastKey;
+    let same = this.#lastFrom !== null;
+    for (let i = 0; i < 6; i++) {
+      const w = dv.getUint32(off + i * 4, true);
+      if (k[i] !== w) {
+        same = false;
+        k[i] = w;
+      }
+    }
+    if (!same) this.#lastFrom = readAddr(dv, off);
+    return this.#lastFrom;
   }
 
   #recvItem(opts?: number | "infinity" | RecvOptions): Promise<Item> {
@@ -656,7 +678,13 @@ export class SctpSocket extends EventTarget {
   async recv(
     timeout?: number | "infinity" | RecvOptions,
   ): Promise<SctpMessage> {
-    const item = await this.#recvItem(timeout);
+    // fast path: a queued message, nobody else waiting
+    const item = this.#inbox.length > 0 && this.#waiter === null &&
+        this.#active === false && !this.#closed && !this.#notOwner &&
+        (timeout === undefined || typeof timeout === "number") &&
+        (timeout === undefined || timeoutArg(timeout, "recv") >= 0)
+      ? this.#inbox.shift()!
+      : await this.#recvItem(timeout);
     if (item.error) {
       const ev = item.msg.data as SctpEvent;
       throw new SctpError(ev, `${ev.type} event`, item.msg);
@@ -766,8 +794,8 @@ export class SctpSocket extends EventTarget {
       flags,
       context,
       ttl,
-      resolve: () => {},
-      reject: () => {},
+      resolve: NOOP,
+      reject: NOOP,
     };
   }
 
@@ -788,7 +816,7 @@ export class SctpSocket extends EventTarget {
   #submit(p: PendingSend): Promise<void> {
     if (this.#sends.length === 0) {
       const r = this.#trySend(p);
-      if (r >= 0) return Promise.resolve();
+      if (r >= 0) return RESOLVED;
       const e = errnoName(r);
       if (e !== "eagain") return Promise.reject(new SctpError(e, `send: ${e}`));
       if (this.#nonBlockSend) {
