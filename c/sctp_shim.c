@@ -12,6 +12,11 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
+#ifdef __linux__
+#include <sys/epoll.h>
+#else
+#include <sys/event.h>
+#endif
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -1057,6 +1062,95 @@ int32_t sctp_shim_drain(int32_t fd) {
   int32_t n = 0;
   while ((r = read(fd, buf, sizeof buf)) > 0) n += (int32_t)r;
   return n;
+}
+
+/* One-shot readiness queue (epoll on Linux, kqueue elsewhere). The poll
+ * worker blocks in sctp_shim_rq_wait; the main thread arms fds with
+ * sctp_shim_rq_arm from its own thread (no wakeup needed). An armed fd
+ * reports once, then stays disarmed until armed again. */
+int32_t sctp_shim_rq_create(void) {
+#ifdef __linux__
+  int ep = epoll_create1(EPOLL_CLOEXEC);
+#else
+  int ep = kqueue();
+  if (ep >= 0) (void)fcntl(ep, F_SETFD, FD_CLOEXEC);
+#endif
+  return ep < 0 ? NEG_ERRNO : ep;
+}
+
+/* op: 0 add (disarmed), 1 arm for `events` (SHIM_POLL_IN|OUT), 2 delete.
+ * A plain (level-triggered, persistent) watch when events has bit 8: used
+ * for the worker's wakeup pipe. */
+int32_t sctp_shim_rq_arm(int32_t q, int32_t fd, int32_t events, int32_t op) {
+#ifdef __linux__
+  struct epoll_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.data.fd = fd;
+  if (events & SHIM_POLL_IN) ev.events |= EPOLLIN;
+  if (events & SHIM_POLL_OUT) ev.events |= EPOLLOUT;
+  if (!(events & 256)) ev.events |= EPOLLONESHOT;
+  int r;
+  if (op == 0) r = epoll_ctl(q, EPOLL_CTL_ADD, fd, &ev);
+  else if (op == 1) r = epoll_ctl(q, EPOLL_CTL_MOD, fd, &ev);
+  else if (op == 2) r = epoll_ctl(q, EPOLL_CTL_DEL, fd, NULL);
+  else return -EINVAL;
+  return r < 0 ? NEG_ERRNO : 0;
+#else
+  struct kevent ch[2];
+  int n = 0;
+  unsigned short once = (events & 256) ? 0 : EV_DISPATCH;
+  if (op == 2) {
+    EV_SET(&ch[n++], fd, EVFILT_READ, EV_DELETE, 0, 0, NULL);
+    EV_SET(&ch[n++], fd, EVFILT_WRITE, EV_DELETE, 0, 0, NULL);
+    (void)kevent(q, ch, n, NULL, 0, NULL);
+    return 0;
+  }
+  if (op != 0 && op != 1) return -EINVAL;
+  EV_SET(&ch[n++], fd, EVFILT_READ,
+         EV_ADD | once | ((events & SHIM_POLL_IN) ? EV_ENABLE : EV_DISABLE), 0,
+         0, NULL);
+  EV_SET(&ch[n++], fd, EVFILT_WRITE,
+         EV_ADD | once | ((events & SHIM_POLL_OUT) ? EV_ENABLE : EV_DISABLE),
+         0, 0, NULL);
+  return kevent(q, ch, n, NULL, 0, NULL) < 0 ? NEG_ERRNO : 0;
+#endif
+}
+
+/* Waits up to timeout_ms; out receives up to max {i32 fd, u16 revents,
+ * u16 0} entries with SHIM_POLL_* flags. Returns the count (0 on timeout or
+ * EINTR) or -errno. */
+int32_t sctp_shim_rq_wait(int32_t q, uint8_t *out, int32_t max,
+                          int32_t timeout_ms) {
+  if (max <= 0) return -EINVAL;
+  if (max > 256) max = 256;
+#ifdef __linux__
+  struct epoll_event evs[256];
+  int n = epoll_wait(q, evs, max, timeout_ms);
+  if (n < 0) return errno == EINTR ? 0 : NEG_ERRNO;
+  for (int i = 0; i < n; i++) {
+    uint16_t rev = 0;
+    if (evs[i].events & EPOLLIN) rev |= SHIM_POLL_IN;
+    if (evs[i].events & EPOLLOUT) rev |= SHIM_POLL_OUT;
+    if (evs[i].events & (EPOLLERR | EPOLLHUP)) rev |= SHIM_POLL_ERR;
+    wr32(out + (size_t)i * 8, (uint32_t)evs[i].data.fd);
+    wr16(out + (size_t)i * 8 + 4, rev);
+    wr16(out + (size_t)i * 8 + 6, 0);
+  }
+  return n;
+#else
+  struct kevent evs[256];
+  struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000};
+  int n = kevent(q, NULL, 0, evs, max, timeout_ms < 0 ? NULL : &ts);
+  if (n < 0) return errno == EINTR ? 0 : NEG_ERRNO;
+  for (int i = 0; i < n; i++) {
+    uint16_t rev = evs[i].filter == EVFILT_READ ? SHIM_POLL_IN : SHIM_POLL_OUT;
+    if (evs[i].flags & (EV_EOF | EV_ERROR)) rev |= SHIM_POLL_ERR;
+    wr32(out + (size_t)i * 8, (uint32_t)evs[i].ident);
+    wr16(out + (size_t)i * 8 + 4, rev);
+    wr16(out + (size_t)i * 8 + 6, 0);
+  }
+  return n;
+#endif
 }
 
 /* entries: n x {i32 fd, u16 events, u16 revents} with SHIM_POLL_* flags.

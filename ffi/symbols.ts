@@ -163,6 +163,26 @@ export const symbols = {
     ],
     result: "i32",
   },
+  /** int32_t sctp_shim_rq_create(void) */
+  sctp_shim_rq_create: { parameters: [], result: "i32" },
+  sctp_shim_rq_arm: {
+    parameters: [
+      "i32", // int32_t q (readiness queue fd)
+      "i32", // int32_t fd
+      "i32", // int32_t events (SHIM_POLL_IN|OUT; 256 = persistent watch)
+      "i32", // int32_t op (0 add, 1 arm, 2 delete)
+    ],
+    result: "i32",
+  },
+  sctp_shim_rq_wait: {
+    parameters: [
+      "i32", // int32_t q
+      "buffer", // uint8_t *out (max x {i32 fd, u16 revents, u16 0})
+      "i32", // int32_t max
+      "i32", // int32_t timeout_ms
+    ],
+    result: "i32",
+  },
   sctp_shim_poll: {
     parameters: [
       "buffer", // uint8_t *entries (n x {i32 fd, u16 events, u16 revents})
