@@ -2,9 +2,16 @@
  * The main-thread side of the poll worker: a one-shot readiness queue
  * (epoll/kqueue, in the shim) that the main thread arms directly with a
  * syscall, and the worker's lifetime. The worker blocks in the queue's wait
- * and posts `[fd, revents, ...]` batches; arming never needs to wake it. It
- * runs only while something is armed (plus a short idle grace) and never
- * while no socket is open, so it does not keep the process alive.
+ * and hands `[fd, revents, ...]` batches over through a SharedArrayBuffer,
+ * signalled with Atomics.notify and awaited here with Atomics.waitAsync
+ * (Deno's postMessage costs milliseconds per hop under emulation; this costs
+ * a fraction). Arming never needs to wake the worker. It runs only while
+ * something is armed (plus a short idle grace) and never while no socket is
+ * open, so it does not keep the process alive.
+ *
+ * Control block (Int32): [0] stop, [1] batch sequence (bumped by the
+ * worker), [2] entries in the batch, [3] sequence acknowledged by the main
+ * thread, then the batch from [8]: fd, revents pairs.
  *
  * @module
  */
@@ -14,9 +21,18 @@ import { lib, libPath } from "./lib.ts";
 /** poll flags (SHIM_POLL_*). */
 export const POLL_IN = 1, POLL_OUT = 2, POLL_ERR = 4;
 
-const STOP = 0;
+const STOP = 0, SEQ = 1, COUNT = 2, ACK = 3, BATCH = 8;
+const MAX_EVENTS = 64;
+const CTL_BYTES = (BATCH + MAX_EVENTS * 2) * 4;
 const PERSISTENT = 256;
-const IDLE_GRACE_MS = 250;
+const IDLE_GRACE_MS = 1000;
+
+type WaitAsync = (
+  a: Int32Array,
+  i: number,
+  v: number,
+) => { async: boolean; value: Promise<unknown> | string };
+const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
 // The npm build (scripts/build-npm) bundles the worker as poller_worker.js
 // next to the bundled module.
 const WORKER = import.meta.url.endsWith(".ts")
@@ -31,7 +47,7 @@ interface Slot {
 }
 
 class Poller {
-  #ctl = new Int32Array(new SharedArrayBuffer(16));
+  #ctl = new Int32Array(new SharedArrayBuffer(CTL_BYTES));
   #slots = new Map<number, Slot>();
   #q = -1;
   #worker: Worker | null = null;
@@ -104,18 +120,44 @@ class Poller {
   }
 
   #onReady = (ev: MessageEvent<number[] | string>) => {
-    const d = ev.data;
-    if (typeof d === "string") return;
+    if (typeof ev.data !== "string") this.#dispatch(ev.data);
+  };
+
+  /** Receives the worker's batches through the control block. */
+  async #listen(ctl: Int32Array, wait: WaitAsync): Promise<void> {
+    let seen = 0;
+    for (;;) {
+      const r = wait(ctl, SEQ, seen);
+      if (r.async) await r.value;
+      if (Atomics.load(ctl, STOP) !== 0) return;
+      const seq = Atomics.load(ctl, SEQ);
+      if (seq === seen) continue;
+      const n = Atomics.load(ctl, COUNT);
+      const batch = Array.from(ctl.subarray(BATCH, BATCH + n));
+      seen = seq;
+      Atomics.store(ctl, ACK, seq);
+      Atomics.notify(ctl, ACK);
+      this.#dispatch(batch);
+    }
+  }
+
+  #dispatch(d: ArrayLike<number>): void {
     for (let k = 0; k < d.length; k += 2) {
       const s = this.#slots.get(d[k]);
       if (!s || !s.handler) continue;
       const h = s.handler;
       s.handler = null;
       if (s.refd) this.#armedRefd--;
-      h(d[k + 1]);
+      try {
+        h(d[k + 1]);
+      } catch (e) {
+        queueMicrotask(() => {
+          throw e;
+        });
+      }
     }
     this.#lifetime();
-  };
+  }
 
   #lifetime(): void {
     if (this.#armedRefd > 0) {
@@ -135,16 +177,19 @@ class Poller {
 
   #start(): void {
     if (this.#worker) return;
-    Atomics.store(this.#ctl, STOP, 0);
+    const ctl = new Int32Array(new SharedArrayBuffer(CTL_BYTES));
+    this.#ctl = ctl;
     const w = new Worker(new URL(WORKER, import.meta.url), { type: "module" });
     w.onmessage = this.#onReady;
     w.postMessage({
       libPath,
-      ctl: this.#ctl.buffer,
+      ctl: ctl.buffer,
       queue: this.#q,
       wakeFd: this.#wakeR,
+      shared: waitAsync !== undefined,
     });
     this.#worker = w;
+    if (waitAsync) void this.#listen(ctl, waitAsync);
   }
 
   #stop(): void {
@@ -155,9 +200,11 @@ class Poller {
     const w = this.#worker;
     if (!w) return;
     this.#worker = null;
-    // a new control block: a worker still winding down keeps seeing STOP
+    // each worker has its own control block: one winding down keeps
+    // seeing STOP; notifying SEQ and ACK releases both waiting sides
     Atomics.store(this.#ctl, STOP, 1);
-    this.#ctl = new Int32Array(new SharedArrayBuffer(16));
+    Atomics.notify(this.#ctl, SEQ);
+    Atomics.notify(this.#ctl, ACK);
     lib.sctp_shim_wake(this.#wakeW);
     w.onmessage = null;
     w.terminate();

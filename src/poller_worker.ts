@@ -1,7 +1,9 @@
 /**
  * The poll worker: one per process. Blocks in the shim's readiness queue
  * (epoll/kqueue, one-shot arms made by the main thread) and posts
- * `[fd, revents, ...]` batches to the main thread. A pipe wakes it to stop.
+ * `[fd, revents, ...]` batches to the main thread: through the shared
+ * control block and Atomics.notify (layout in poller.ts), or postMessage
+ * where Atomics.waitAsync is missing. A pipe wakes it to stop.
  *
  * @module
  */
@@ -12,15 +14,16 @@ interface Init {
   ctl: SharedArrayBuffer;
   queue: number;
   wakeFd: number;
+  shared: boolean;
 }
 
-const STOP = 0;
+const STOP = 0, SEQ = 1, COUNT = 2, ACK = 3, BATCH = 8;
 const MAX_EVENTS = 64;
 const WAIT_MS = 1000;
 
 self.onmessage = async (ev: MessageEvent<Init>) => {
   self.onmessage = null;
-  const { libPath, queue, wakeFd } = ev.data;
+  const { libPath, queue, wakeFd, shared } = ev.data;
   const ctl = new Int32Array(ev.data.ctl);
   const lib = await openShim(libPath);
   const out = new Uint8Array(MAX_EVENTS * 8);
@@ -36,7 +39,23 @@ self.onmessage = async (ev: MessageEvent<Init>) => {
       if (fd === wakeFd) lib.sctp_shim_drain(wakeFd);
       else ready.push(fd, dv.getUint16(i * 8 + 4, true));
     }
-    if (ready.length > 0 && Atomics.load(ctl, STOP) === 0) post(ready);
+    if (ready.length === 0 || Atomics.load(ctl, STOP) !== 0) continue;
+    if (!shared) {
+      post(ready);
+      continue;
+    }
+    // hand over once the main thread has taken the previous batch
+    for (;;) {
+      const ack = Atomics.load(ctl, ACK);
+      if (ack === Atomics.load(ctl, SEQ) || Atomics.load(ctl, STOP) !== 0) {
+        break;
+      }
+      Atomics.wait(ctl, ACK, ack, WAIT_MS);
+    }
+    for (let i = 0; i < ready.length; i++) ctl[BATCH + i] = ready[i];
+    Atomics.store(ctl, COUNT, ready.length);
+    Atomics.add(ctl, SEQ, 1);
+    Atomics.notify(ctl, SEQ);
   }
   self.close();
 };
