@@ -76,7 +76,7 @@ describe("open", () => {
   });
 
   it("bad types, unknown options and bad option values are TypeError", async () => {
-    const before = fdCount();
+    const before = socketCount();
     // deno-lint-ignore no-explicit-any
     const bad = (x: any, y?: any) => open(x, y);
     await assert.rejects(bad({ type: "bogus" }), TypeError);
@@ -89,7 +89,7 @@ describe("open", () => {
     await assert.rejects(bad("0"), TypeError);
     await assert.rejects(bad(0, "opts"), TypeError);
     await assert.rejects(bad({}, {}), TypeError);
-    assert.equal(fdCount(), before, "failed opens leave no fd behind");
+    assert.equal(socketCount(), before, "failed opens leave no socket behind");
   });
 
   it("a port in use gives eaddrinuse", async () => {
