@@ -7,7 +7,12 @@ import { addrList, type Ip, ipArg, parseIp, portArg } from "./addr.ts";
 import { check, errnoName, SctpError } from "./errors.ts";
 import { lib } from "./lib.ts";
 import { KERNEL_OPTS, validateOpt } from "./options.ts";
-import { type SctpOptions, SctpSocket, type SocketHandle } from "./socket.ts";
+import {
+  type SctpOptions,
+  SctpSocket,
+  SOCKET_OPTS,
+  type SocketHandle,
+} from "./socket.ts";
 
 /**
  * Options of {@linkcode open}: gen_sctp's open options (`ip`/`ifaddr`,
@@ -45,18 +50,6 @@ const OPEN_ONLY = new Set([
   "type",
   "netns",
   "bind_to_device",
-]);
-const SOCKET_LEVEL = new Set([
-  "active",
-  "mode",
-  "buffer",
-  "non_block_send",
-  "debug",
-  "high_msgq_watermark",
-  "low_msgq_watermark",
-  "exclusiveaddruse",
-  "binary",
-  "list",
 ]);
 
 /**
@@ -138,7 +131,7 @@ export async function open(
   const rest: SctpOptions = { mode: "binary", buffer: 65536 };
   for (const [k, v] of Object.entries(opts)) {
     if (OPEN_ONLY.has(k) || v === undefined) continue;
-    if (SOCKET_LEVEL.has(k)) rest[k] = v;
+    if (SOCKET_OPTS.has(k) || k === "binary" || k === "list") rest[k] = v;
     else if (KERNEL_OPTS[k] || k === "sctp_default_send_param") {
       if (k === "sctp_status" || k === "sctp_get_peer_addr_info") continue;
       validateOpt(k, v, family);

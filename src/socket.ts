@@ -151,7 +151,8 @@ const RF_NOTIFICATION = 1,
   RF_TCLASS = 32;
 const REC_HDR = 88;
 const BATCH_MSGS = 64;
-const SOCKET_OPTS = new Set([
+/** Options the socket itself keeps (not the kernel's). */
+export const SOCKET_OPTS: ReadonlySet<string> = new Set([
   "active",
   "mode",
   "buffer",
