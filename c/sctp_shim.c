@@ -590,6 +590,7 @@ enum shim_opt {
   O_BINDTODEVICE,    /* bytes: interface name (set only) */
   O_ERROR,           /* SO_ERROR (get only) */
   O_FRAGMENT_INTERLEAVE, /* 1 slot */
+  O_SNDBUFFORCE,     /* SO_SNDBUFFORCE (needs CAP_NET_ADMIN), 1 slot */
 };
 
 static int scalar_opt(int opt, int *level, int *name) {
@@ -613,6 +614,9 @@ static int scalar_opt(int opt, int *level, int *name) {
       {O_MAPPED_V4, SOL_SCTP, SCTP_I_WANT_MAPPED_V4_ADDR},
       {O_ERROR, SOL_SOCKET, SO_ERROR},
       {O_FRAGMENT_INTERLEAVE, SOL_SCTP, SCTP_FRAGMENT_INTERLEAVE},
+#ifdef SO_SNDBUFFORCE
+      {O_SNDBUFFORCE, SOL_SOCKET, SO_SNDBUFFORCE},
+#endif
   };
   for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
     if (map[i][0] == opt) {

@@ -224,6 +224,8 @@ export const KERNEL_OPTS: Record<string, OptDef> = {
 
 /** Shim option id of SO_ERROR. */
 export const OPT_SO_ERROR = 33;
+/** Shim option id of SO_SNDBUFFORCE. */
+export const OPT_SNDBUFFORCE = 35;
 
 const SPP_FLAGS = [
   "hb_enable",

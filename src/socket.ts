@@ -22,6 +22,7 @@ import {
   isRecordOpt,
   KERNEL_OPTS,
   keyOf,
+  OPT_SNDBUFFORCE,
   setKernelOpt,
 } from "./options.ts";
 import { POLL_IN, POLL_OUT, poller } from "./poller.ts";
@@ -165,6 +166,30 @@ export const SOCKET_OPTS: ReadonlySet<string> = new Set([
 
 let recvBuf = new Uint8Array(256 * 1024);
 let recvDv = new DataView(recvBuf.buffer);
+// Received messages up to SLAB_MAX bytes are copied into a shared slab (as
+// Node pools small Buffers) and handed out as views: one allocation per slab
+// instead of one per message, and `.buffer` already exists (in JSC, a fresh
+// small typed array materializes its ArrayBuffer on first `.buffer`, and a
+// slice over ~1000 bytes is a separate malloc).
+const SLAB = 16 * 1024;
+const SLAB_MAX = 2048;
+let slab = new Uint8Array(0);
+let slabAb: ArrayBuffer = slab.buffer;
+let slabOff = 0;
+
+/** A copy of `recvBuf[start, start+len)`, from the slab when small. */
+function copyOut(start: number, len: number): Uint8Array {
+  if (len > SLAB_MAX) return recvBuf.slice(start, start + len);
+  if (slabOff + len > slab.length) {
+    slab = new Uint8Array(SLAB);
+    slabAb = slab.buffer;
+    slabOff = 0;
+  }
+  const b = new Uint8Array(slabAb, slabOff, len);
+  b.set(recvBuf.subarray(start, start + len));
+  slabOff = (slabOff + len + 7) & ~7;
+  return b;
+}
 const encoder = new TextEncoder();
 
 /** Converts send data to one byte array (copying only iolists). */
@@ -550,7 +575,7 @@ export class SctpSocket extends EventTarget {
         this.#partial = [];
         this.#partialLen = 0;
       } else {
-        bytes = recvBuf.slice(start, start + dlen);
+        bytes = copyOut(start, dlen);
       }
       const from = this.#from(dv, off + 8);
       const anc: Array<SctpSndRcvInfo | AncValue> = [];
@@ -818,8 +843,22 @@ export class SctpSocket extends EventTarget {
     if (this.#sends.length === 0) {
       const r = this.#trySend(p);
       if (r >= 0) return RESOLVED;
-      const e = errnoName(r);
-      if (e !== "eagain") return Promise.reject(new SctpError(e, `send: ${e}`));
+      let e = errnoName(r);
+      if (e === "emsgsize" && this.#growSndbuf(p.bytes.length)) {
+        const r2 = this.#trySend(p);
+        if (r2 >= 0) return RESOLVED;
+        e = errnoName(r2);
+      }
+      if (e !== "eagain") {
+        return Promise.reject(
+          new SctpError(
+            e,
+            e === "emsgsize"
+              ? `send: emsgsize (a ${p.bytes.length}-byte message exceeds the send buffer or, with sctp_disable_fragments, the fragmentation point; raise sndbuf / net.core.wmem_max)`
+              : `send: ${e}`,
+          ),
+        );
+      }
       if (this.#nonBlockSend) {
         return Promise.reject(new SctpError("eagain", "send: eagain"));
       }
@@ -835,6 +874,33 @@ export class SctpSocket extends EventTarget {
         this.#armPoll();
       }
     });
+  }
+
+  /**
+   * Linux refuses a message larger than the socket's send buffer with
+   * EMSGSIZE: raise the buffer to fit it (SO_SNDBUF, capped by
+   * net.core.wmem_max; then SO_SNDBUFFORCE where permitted). Returns whether
+   * the buffer grew.
+   */
+  #growSndbuf(len: number): boolean {
+    const read = () =>
+      getKernelOpt(this.#fd, "sndbuf", undefined, this.#family) as
+        | number
+        | undefined;
+    const cur = read();
+    if (cur === undefined || cur >= len + 4096) return false;
+    const want = Math.min(len + 65536, 0x3fffffff);
+    try {
+      setKernelOpt(this.#fd, "sndbuf", want, this.#family);
+    } catch {
+      // capped or refused: try the privileged variant below
+    }
+    if ((read() ?? 0) < len + 4096) {
+      const v = new Uint8Array(4);
+      new DataView(v.buffer).setInt32(0, want, true);
+      lib.sctp_shim_setopt(this.#fd, OPT_SNDBUFFORCE, v, 4);
+    }
+    return (read() ?? 0) > cur;
   }
 
   #flushSends(): void {
