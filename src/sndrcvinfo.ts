@@ -95,7 +95,11 @@ export function sendParams(
     throw new TypeError(`${what}: not an sctp_sndrcvinfo record`);
   }
   if (r.ssn !== undefined || r.tsn !== undefined || r.cumtsn !== undefined) {
-    const k = r.ssn !== undefined ? "ssn" : r.tsn !== undefined ? "tsn" : "cumtsn";
+    const k = r.ssn !== undefined
+      ? "ssn"
+      : r.tsn !== undefined
+      ? "tsn"
+      : "cumtsn";
     throw new TypeError(`${what}.${k}: must be undefined when sending`);
   }
   return {
