@@ -210,7 +210,10 @@ ping(C, A, P, Size, N, Warm, Acc) ->
 echo(_, 0) -> ok;
 echo(S, N) ->
     {I, Data} = recv_data(S),
-    ok = gen_sctp:send(S, I, Data),
+    %% a received sndrcvinfo cannot be sent back verbatim (ssn/tsn/cumtsn
+    %% are set): reply on its association and stream
+    #sctp_sndrcvinfo{assoc_id = Assoc, stream = Stream} = I,
+    ok = gen_sctp:send(S, Assoc, Stream, Data),
     echo(S, N - 1).
 
 rss() ->
