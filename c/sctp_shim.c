@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <linux/sctp.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <sched.h>
 #include <stddef.h>
 #include <string.h>
@@ -1157,30 +1156,6 @@ int32_t sctp_shim_rq_wait(int32_t q, uint8_t *out, int32_t max,
 #endif
 }
 
-/* entries: n x {i32 fd, u16 events, u16 revents} with SHIM_POLL_* flags.
- * Returns the number of entries with revents, or -errno. */
-int32_t sctp_shim_poll(uint8_t *entries, uint32_t n, int32_t timeout_ms) {
-  struct pollfd fds[1024];
-  if (n > 1024) return -EINVAL;
-  for (uint32_t i = 0; i < n; i++) {
-    uint8_t *e = entries + (size_t)i * 8;
-    uint16_t ev = rd16(e + 4);
-    fds[i].fd = (int)rd32(e);
-    fds[i].events = (short)((ev & SHIM_POLL_IN ? POLLIN : 0) |
-                            (ev & SHIM_POLL_OUT ? POLLOUT : 0));
-    fds[i].revents = 0;
-  }
-  int r = poll(fds, n, timeout_ms);
-  if (r < 0) return errno == EINTR ? 0 : NEG_ERRNO;
-  for (uint32_t i = 0; i < n; i++) {
-    uint16_t rev = 0;
-    if (fds[i].revents & POLLIN) rev |= SHIM_POLL_IN;
-    if (fds[i].revents & POLLOUT) rev |= SHIM_POLL_OUT;
-    if (fds[i].revents & (POLLERR | POLLHUP | POLLNVAL)) rev |= SHIM_POLL_ERR;
-    wr16(entries + (size_t)i * 8 + 6, rev);
-  }
-  return r;
-}
 
 /* ---- errors ---- */
 /* Writes the lowercase POSIX name of errno e ("eaddrinuse"), NUL-terminated,

@@ -99,7 +99,7 @@ enum { SHIM_PS_ACTIVE = 1, SHIM_PS_INACTIVE, SHIM_PS_UNCONFIRMED,
 /* sctp_shim_send flag: use the association's default send parameters */
 #define SHIM_SEND_DEFAULTS 0x100
 
-/* poll flags (sctp_shim_poll) */
+/* readiness flags (sctp_shim_rq_arm / sctp_shim_rq_wait) */
 #define SHIM_POLL_IN 1
 #define SHIM_POLL_OUT 2
 #define SHIM_POLL_ERR 4

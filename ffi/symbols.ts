@@ -183,14 +183,6 @@ export const symbols = {
     ],
     result: "i32",
   },
-  sctp_shim_poll: {
-    parameters: [
-      "buffer", // uint8_t *entries (n x {i32 fd, u16 events, u16 revents})
-      "u32", // uint32_t n
-      "i32", // int32_t timeout_ms
-    ],
-    result: "i32",
-  },
   sctp_shim_errname: {
     parameters: [
       "i32", // int32_t e (errno)

@@ -222,8 +222,6 @@ export const KERNEL_OPTS: Record<string, OptDef> = {
   bind_to_device: { id: 32, kind: "bytes", writeonly: true },
 };
 
-/** Shim option id of SO_ERROR. */
-export const OPT_SO_ERROR = 33;
 /** Shim option id of SO_SNDBUFFORCE. */
 export const OPT_SNDBUFFORCE = 35;
 

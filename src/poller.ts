@@ -19,7 +19,7 @@ import { check } from "./errors.ts";
 import { lib, libPath } from "./lib.ts";
 
 /** poll flags (SHIM_POLL_*). */
-export const POLL_IN = 1, POLL_OUT = 2, POLL_ERR = 4;
+export const POLL_IN = 1, POLL_OUT = 2;
 
 const STOP = 0, SEQ = 1, COUNT = 2, ACK = 3, BATCH = 8;
 const MAX_EVENTS = 64;
