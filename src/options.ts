@@ -78,7 +78,6 @@ interface OptDef {
   kind: "int" | "uint" | "bool" | "linger" | "bytes" | "sri" | RecordDef;
   readonly?: boolean;
   writeonly?: boolean;
-  inet6?: boolean;
 }
 
 const REC = {
@@ -190,13 +189,13 @@ export const KERNEL_OPTS: Record<string, OptDef> = {
   reuseport_lb: { id: 4, kind: "bool" },
   priority: { id: 5, kind: "int" },
   tos: { id: 6, kind: "int" },
-  tclass: { id: 7, kind: "int", inet6: true },
+  tclass: { id: 7, kind: "int" },
   ttl: { id: 8, kind: "int" },
   recvtos: { id: 9, kind: "bool" },
-  recvtclass: { id: 10, kind: "bool", inet6: true },
+  recvtclass: { id: 10, kind: "bool" },
   recvttl: { id: 11, kind: "bool" },
   dontroute: { id: 12, kind: "bool" },
-  ipv6_v6only: { id: 13, kind: "bool", inet6: true },
+  ipv6_v6only: { id: 13, kind: "bool" },
   sctp_autoclose: { id: 14, kind: "uint" },
   sctp_nodelay: { id: 15, kind: "bool" },
   sctp_disable_fragments: { id: 16, kind: "bool" },

@@ -7,6 +7,7 @@ import {
   ADDR_SIZE,
   addrList,
   type Family,
+  formatIp,
   type Ip,
   ipArg,
   portArg,
@@ -1103,8 +1104,7 @@ export class SctpSocket extends EventTarget {
 
   async #connect(args: unknown[]): Promise<SctpAssocChange> {
     const { peer, deadline } = await this.#start(args, "connect");
-    const ipStr =
-      readAddr(new DataView(addrList([peer.ip], peer.port).buffer), 0)!.addr;
+    const ipStr = formatIp(peer.ip.family, peer.ip.bytes);
     const remaining = () =>
       deadline === Infinity
         ? "infinity" as const
