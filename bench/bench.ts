@@ -34,8 +34,10 @@ import {
 
 export { BenchFailure };
 
-async function server(): Promise<{ s: SctpSocket; port: number }> {
-  const s = await open({ ip: "127.0.0.1", ...SOCK_OPTS });
+async function server(
+  busyPoll = 0,
+): Promise<{ s: SctpSocket; port: number }> {
+  const s = await open({ ip: "127.0.0.1", ...SOCK_OPTS, busy_poll: busyPoll });
   await s.listen(true);
   return { s, port: await s.port() };
 }
@@ -168,10 +170,11 @@ async function oneStream(p: Params, nstreams: number): Promise<Result> {
 export async function rtt(p: Params): Promise<Result> {
   const size = p.size ?? 64, count = p.count ?? 1000, reps = p.reps ?? 3;
   const warm = Math.floor(count / 10) + 1;
-  const { s, port } = await server();
+  const busyPoll = p.busy_poll ?? 0;
+  const { s, port } = await server(busyPoll);
   const cw = new ClientWorker();
   try {
-    cw.post({ type: "init", port, nclients: 1 });
+    cw.post({ type: "init", port, nclients: 1, busyPoll });
     await cw.next("ready");
     const echo = (async () => {
       for (let i = 0; i < (count + warm) * reps; i++) {

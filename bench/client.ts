@@ -20,8 +20,8 @@ const post = (m: unknown) =>
   (self as unknown as { postMessage(m: unknown): void }).postMessage(m);
 let clients: Client[] = [];
 
-async function connect(port: number): Promise<Client> {
-  const s = await open(SOCK_OPTS);
+async function connect(port: number, busyPoll = 0): Promise<Client> {
+  const s = await open({ ...SOCK_OPTS, busy_poll: busyPoll });
   return { s, assoc: await s.connect("127.0.0.1", port) };
 }
 
@@ -73,7 +73,7 @@ self.onmessage = async (ev: MessageEvent) => {
       for (let i = 0; i < m.nclients; i += 50) {
         const batch = [];
         for (let j = i; j < Math.min(m.nclients, i + 50); j++) {
-          batch.push(connect(m.port));
+          batch.push(connect(m.port, m.busyPoll));
         }
         clients.push(...await Promise.all(batch));
       }

@@ -69,6 +69,15 @@ const CELLS: Cell[] = [
     unit: "",
     lowerIsBetter: true,
   },
+  ...["median", "p99"].map((stat) => ({
+    id: "rttbusy",
+    label: `ping-pong 64 B, ${stat} RTT, busy_poll 2 ms (µs)`,
+    workload: "rtt",
+    params: { size: 64, count: n(300), busy_poll: 2000 },
+    metrics: [`${stat}_us`],
+    unit: "",
+    lowerIsBetter: true,
+  })),
   ...[[100, 10], [1000, 2]].map(([assocs, msgs]) => ({
     id: `fanin${assocs}`,
     label: `fan-in ${assocs} assocs, 64 B (msg/s)`,

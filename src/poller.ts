@@ -55,6 +55,8 @@ class Poller {
   #wakeW = -1;
   #armedRefd = 0;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Last time a busy-polling socket waited for data (performance.now()). */
+  #lastSpin = -Infinity;
 
   #queue(): number {
     if (this.#q < 0) {
@@ -119,6 +121,15 @@ class Poller {
     this.#lifetime();
   }
 
+  /**
+   * A socket is busy-polling (waiting for data without arming): the worker
+   * stays up through the idle grace as if something were armed, so falling
+   * back to it does not pay a worker start.
+   */
+  touch(): void {
+    this.#lastSpin = performance.now();
+  }
+
   #onReady = (ev: MessageEvent<number[] | string>) => {
     if (typeof ev.data !== "string") this.#dispatch(ev.data);
   };
@@ -169,10 +180,14 @@ class Poller {
       return;
     }
     if (!this.#worker || this.#idleTimer !== undefined) return;
-    this.#idleTimer = setTimeout(() => {
+    const idle = () => {
       this.#idleTimer = undefined;
-      if (this.#armedRefd === 0) this.#stop();
-    }, IDLE_GRACE_MS);
+      if (this.#armedRefd !== 0) return;
+      const left = this.#lastSpin + IDLE_GRACE_MS - performance.now();
+      if (left > 0) this.#idleTimer = setTimeout(idle, left);
+      else this.#stop();
+    };
+    this.#idleTimer = setTimeout(idle, IDLE_GRACE_MS);
   }
 
   #start(): void {

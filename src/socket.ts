@@ -15,6 +15,7 @@ import {
   resolveHost,
   type SockAddr,
 } from "./addr.ts";
+import { setImmediate } from "node:timers";
 import { check, errnoName, SctpError } from "./errors.ts";
 import { decodeNotification, isErrorEvent } from "./events.ts";
 import { lib } from "./lib.ts";
@@ -127,6 +128,12 @@ interface Item {
 interface Waiter {
   resolve(item: Item): void;
   reject(e: unknown): void;
+  /** A timeout whose timer is not started while busy-polling. */
+  deadline?: number;
+  /** Starts that timer (when the socket stops spinning and sleeps). */
+  sleep?: () => void;
+  /** Fails the wait with `timeout`. */
+  expire?: () => void;
 }
 
 interface PendingSend {
@@ -159,6 +166,7 @@ export const SOCKET_OPTS: ReadonlySet<string> = new Set([
   "mode",
   "buffer",
   "non_block_send",
+  "busy_poll",
   "debug",
   "high_msgq_watermark",
   "low_msgq_watermark",
@@ -304,6 +312,11 @@ export class SctpSocket extends EventTarget {
   #count = 0;
   #buffer = 65536;
   #nonBlockSend = false;
+  /** busy_poll budget in milliseconds (0: off). */
+  #busyPoll = 0;
+  /** End of the current busy-poll episode (performance.now()), 0 if none. */
+  #spinUntil = 0;
+  #spinScheduled = false;
   #extra: Record<string, unknown> = {
     debug: false,
     high_msgq_watermark: 8192,
@@ -473,9 +486,10 @@ export class SctpSocket extends EventTarget {
         while (this.#demand()) {
           const r = this.#readBatch();
           if (r === "eagain") {
-            this.#armRead();
+            this.#awaitData();
             break;
           }
+          this.#spinUntil = 0;
           if (r !== "ok") {
             this.#readError(r);
             break;
@@ -487,6 +501,49 @@ export class SctpSocket extends EventTarget {
       this.#servicing = false;
     }
   }
+
+  /**
+   * Nothing to read: with busy_poll, retry from the event loop (yielding
+   * with setImmediate) until the budget of this episode is spent, then fall
+   * back to the poll worker, whose wake-up is the slow path.
+   */
+  #awaitData(): void {
+    if (this.#busyPoll > 0) {
+      const t = performance.now();
+      if (this.#spinUntil === 0) this.#spinUntil = t + this.#busyPoll;
+      if (t < this.#spinUntil) {
+        if (!this.#spinScheduled) {
+          this.#spinScheduled = true;
+          setImmediate(this.#spin);
+        }
+        return;
+      }
+    }
+    this.#spinUntil = 0;
+    const w = this.#waiter;
+    if (w?.sleep) {
+      const sleep = w.sleep;
+      w.sleep = w.deadline = undefined;
+      sleep();
+    }
+    this.#armRead();
+  }
+
+  #spin = (): void => {
+    this.#spinScheduled = false;
+    if (this.#closed || this.#notOwner || !this.#demand()) {
+      this.#spinUntil = 0;
+      return;
+    }
+    const w = this.#waiter;
+    if (w?.deadline !== undefined && performance.now() >= w.deadline) {
+      this.#spinUntil = 0;
+      w.expire!();
+      return;
+    }
+    poller.touch();
+    this.#service();
+  };
 
   #armRead(): void {
     if (this.#readArmed || this.#closed) return;
@@ -650,6 +707,8 @@ export class SctpSocket extends EventTarget {
       throw new SctpError("ealready", "recv: another recv is pending");
     }
     if (signal?.aborted) throw new SctpError("aborted", "recv: aborted");
+    // already received: no waiter, timer or closures
+    if (this.#inbox.length > 0) return Promise.resolve(this.#inbox.shift()!);
     return new Promise<Item>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const done = () => {
@@ -682,7 +741,19 @@ export class SctpSocket extends EventTarget {
       if (this.#waiter !== w) return;
       if (ms === 0) return cancel(new SctpError("timeout"));
       if (ms > 0) {
-        timer = setTimeout(() => cancel(new SctpError("timeout")), ms);
+        const expire = () => cancel(new SctpError("timeout"));
+        if (this.#spinScheduled) {
+          // busy-polling: a timer only if the socket goes to sleep
+          const deadline = performance.now() + ms;
+          w.deadline = deadline;
+          w.expire = expire;
+          w.sleep = () => {
+            timer = setTimeout(
+              expire,
+              Math.max(0, Math.ceil(deadline - performance.now())),
+            );
+          };
+        } else timer = setTimeout(expire, ms);
       }
       signal?.addEventListener("abort", onAbort);
     });
@@ -1298,6 +1369,7 @@ export class SctpSocket extends EventTarget {
       s.#mode = this.#mode;
       s.#buffer = this.#buffer;
       s.#nonBlockSend = this.#nonBlockSend;
+      s.#busyPoll = this.#busyPoll;
       s.#defaults = this.#defaults;
       return Promise.resolve(s);
     } catch (e) {
@@ -1467,6 +1539,15 @@ export class SctpSocket extends EventTarget {
         }
         this.#nonBlockSend = v;
         return;
+      case "busy_poll":
+        if (typeof v !== "number" || !Number.isInteger(v)) {
+          throw new TypeError("busy_poll: expected an integer (microseconds)");
+        }
+        if (v < 0 || v > 1000000) {
+          throw new RangeError(`busy_poll: ${v} is outside 0..1000000`);
+        }
+        this.#busyPoll = v / 1000;
+        return;
       default:
         if (name === "high_msgq_watermark" || name === "low_msgq_watermark") {
           if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
@@ -1613,6 +1694,8 @@ export class SctpSocket extends EventTarget {
         return this.#buffer;
       case "non_block_send":
         return this.#nonBlockSend;
+      case "busy_poll":
+        return Math.round(this.#busyPoll * 1000);
       case "binary":
       case "list":
         return this.#mode === name;
@@ -1672,6 +1755,7 @@ export class SctpSocket extends EventTarget {
         active: this.#active === "multi" ? this.#count : this.#active,
         buffer: this.#buffer,
         nonBlockSend: this.#nonBlockSend,
+        busyPoll: Math.round(this.#busyPoll * 1000),
         defaults: this.#defaults,
         queued: this.#inbox.map((i) => i.msg),
       };
@@ -1693,6 +1777,7 @@ export class SctpSocket extends EventTarget {
     s.#mode = h.mode;
     s.#buffer = h.buffer;
     s.#nonBlockSend = h.nonBlockSend;
+    s.#busyPoll = (h.busyPoll ?? 0) / 1000;
     s.#defaults = h.defaults;
     s.#inbox = h.queued.map((msg) => ({
       msg,
@@ -1763,6 +1848,8 @@ export interface SocketHandle {
   buffer: number;
   /** non_block_send flag. */
   nonBlockSend: boolean;
+  /** busy_poll budget in microseconds. */
+  busyPoll?: number;
   /** Whether default send parameters are in use. */
   defaults: boolean;
   /** Messages already received, moved with the socket. */
