@@ -20,7 +20,7 @@ function run(mode: string) {
 }
 
 describe("process lifetime (the poll worker never keeps it alive)", () => {
-  for (const mode of ["closed", "idle", "unref"]) {
+  for (const mode of ["closed", "idle", "unref", "busy"]) {
     it(`exits by itself when sockets are ${mode}`, () => {
       const r = run(mode);
       assert.equal(r.error, undefined, `did not exit: ${r.error}`);
