@@ -19,6 +19,7 @@ const FLAG_ORDER: SndRcvFlag[] = ["unordered", "addr_over", "abort", "eof"];
 
 /** Flag bits -> gen_sctp's flag list, in its fixed order. */
 export function flagsFromBits(bits: number): SndRcvFlag[] {
+  if (bits === 0) return [];
   const out: SndRcvFlag[] = [];
   for (const f of FLAG_ORDER) if (bits & FLAG_BITS[f]) out.push(f);
   return out;

@@ -636,8 +636,9 @@ export class SctpSocket extends EventTarget {
         bytes = copyOut(start, dlen);
       }
       const from = this.#from(dv, off + 8);
-      const anc: Array<SctpSndRcvInfo | AncValue> = [];
-      if (flags & RF_SNDRCV) anc.push(readSri(dv, off + 32));
+      const anc: Array<SctpSndRcvInfo | AncValue> = flags & RF_SNDRCV
+        ? [readSri(dv, off + 32)]
+        : [];
       if (flags & RF_TOS) {
         anc.push({ type: "tos", value: dv.getInt32(off + 68, true) });
       }
@@ -707,7 +708,14 @@ export class SctpSocket extends EventTarget {
       throw new SctpError("ealready", "recv: another recv is pending");
     }
     if (signal?.aborted) throw new SctpError("aborted", "recv: aborted");
-    // already received: no waiter, timer or closures
+    // already received, or readable now: no waiter, timer or closures
+    let empty = false;
+    if (this.#inbox.length === 0 && !this.#servicing && !this.#readArmed) {
+      const r = this.#readBatch();
+      if (r === "eagain") empty = true;
+      else if (r !== "ok") throw new SctpError(r);
+      else this.#spinUntil = 0;
+    }
     if (this.#inbox.length > 0) return Promise.resolve(this.#inbox.shift()!);
     return new Promise<Item>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -737,7 +745,9 @@ export class SctpSocket extends EventTarget {
       };
       const onAbort = () => cancel(new SctpError("aborted", "recv: aborted"));
       this.#waiter = w;
-      this.#service();
+      // just found nothing to read: wait for data (no second attempt)
+      if (empty) this.#awaitData();
+      else this.#service();
       if (this.#waiter !== w) return;
       if (ms === 0) return cancel(new SctpError("timeout"));
       if (ms > 0) {
@@ -835,44 +845,58 @@ export class SctpSocket extends EventTarget {
     b: number | SendData,
     c?: SendData,
   ): Promise<void> {
-    let p: PendingSend;
+    let bytes: Uint8Array,
+      assoc: number,
+      stream: number,
+      ppid = 0,
+      flags: number,
+      context = 0,
+      ttl = 0;
     try {
       if (
         typeof a === "number" ||
         (a as SctpAssocChange)?.type === "sctp_assoc_change"
       ) {
-        const assoc = assocId(a, "send");
+        assoc = assocId(a, "send");
         if (typeof b !== "number" || !Number.isInteger(b)) {
           throw new TypeError("send: stream must be an integer");
         }
-        const stream = uintField(b, 16, "send: stream");
-        p = this.#pending(
-          toBytes(c),
-          assoc,
-          stream,
-          0,
-          this.#defaults ? SEND_DEFAULTS : 0,
-          0,
-          0,
-        );
+        stream = uintField(b, 16, "send: stream");
+        bytes = toBytes(c);
+        flags = this.#defaults ? SEND_DEFAULTS : 0;
       } else {
         if (c !== undefined) throw new TypeError("send: too many arguments");
         const sp = sendParams(a, "send");
-        p = this.#pending(
-          toBytes(b),
-          sp.assoc_id,
-          sp.stream,
-          sp.ppid,
-          sp.flags,
-          sp.context,
-          sp.timetolive,
-        );
+        bytes = toBytes(b);
+        assoc = sp.assoc_id;
+        stream = sp.stream;
+        ppid = sp.ppid;
+        flags = sp.flags;
+        context = sp.context;
+        ttl = sp.timetolive;
       }
       this.#usable();
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.#submit(p);
+    // the common case: nothing queued and the kernel takes it at once
+    if (
+      this.#sends.length === 0 &&
+      lib.sctp_shim_send(
+          this.#fd,
+          bytes,
+          bytes.length,
+          assoc,
+          stream,
+          ppid,
+          flags,
+          context,
+          ttl,
+        ) >= 0
+    ) return RESOLVED;
+    return this.#submit(
+      this.#pending(bytes, assoc, stream, ppid, flags, context, ttl),
+    );
   }
 
   #pending(
