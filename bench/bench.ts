@@ -149,7 +149,7 @@ export function streams(p: Params): Promise<Result> {
 async function oneStream(p: Params, nstreams: number): Promise<Result> {
   const size = p.size ?? 64, count = p.count ?? 1000;
   if (size < 8 || size > MAXSZ) throw new RangeError("bad size");
-  const { s, port } = await server();
+  const { s, port } = await server(p.busy_poll ?? 0);
   const cw = new ClientWorker();
   try {
     cw.post({ type: "init", port, nclients: 1 });

@@ -7,8 +7,8 @@
  * Environment:
  *   SCTP_BENCH_IMPLS="deno bun c erlang"   implementations to run
  *   SCTP_BENCH_ONLY=tput64,rtt              cells to run (ids below)
- *   SCTP_BENCH_REPS=3                       repetitions (median reported)
- *   SCTP_BENCH_WARMUP=1                     leading runs dropped (JIT warm-up)
+ *   SCTP_BENCH_REPS=5                       repetitions (median reported)
+ *   SCTP_BENCH_WARMUP=2                     leading runs dropped (JIT warm-up)
  *   SCTP_BENCH_SCALE=1                      multiplies message counts
  *   SCTP_BENCH_OUT=FILE                     also write the raw results (JSON)
  *
@@ -18,8 +18,8 @@ import { createHash } from "node:crypto";
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const env = (k: string) => Deno.env.get(k);
-const reps = Number(env("SCTP_BENCH_REPS") ?? 3);
-const warmup = Number(env("SCTP_BENCH_WARMUP") ?? 1);
+const reps = Number(env("SCTP_BENCH_REPS") ?? 5);
+const warmup = Number(env("SCTP_BENCH_WARMUP") ?? 2);
 const scale = Number(env("SCTP_BENCH_SCALE") ?? 1);
 const impls = (env("SCTP_BENCH_IMPLS") ?? "deno bun c erlang").split(/[\s,]+/)
   .filter(Boolean);
