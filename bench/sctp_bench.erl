@@ -217,6 +217,9 @@ echo(S, N) ->
     echo(S, N - 1).
 
 rss() ->
+    %% collect first, or garbage from earlier work makes the delta noise
+    [erlang:garbage_collect(Pid) || Pid <- processes()],
+    timer:sleep(100),
     {ok, B} = file:read_file("/proc/self/statm"),
     [_, Res | _] = string:lexemes(binary_to_list(B), " \n"),
     list_to_integer(Res) * 4096.
