@@ -20,7 +20,7 @@ class Erl {
   #buf = "";
   #err = "";
   #exited = false;
-  #wake: (() => void) | null = null;
+  #wake = new Set<() => void>();
 
   constructor(args: string[]) {
     this.#child = spawn(
@@ -43,9 +43,9 @@ class Erl {
   }
 
   #poke() {
-    const w = this.#wake;
-    this.#wake = null;
-    w?.();
+    const ws = [...this.#wake];
+    this.#wake.clear();
+    for (const w of ws) w();
   }
 
   get lines(): string[] {
@@ -71,12 +71,19 @@ class Erl {
       }
       await new Promise<void>((r) => {
         const t = setTimeout(r, Math.max(1, end - Date.now()));
-        this.#wake = () => {
+        this.#wake.add(() => {
           clearTimeout(t);
           r();
-        };
+        });
       });
     }
+  }
+
+  /** Rejects when the peer prints `ERROR` or exits (a failed peer must not
+   * leave the test waiting for its recv timeout). */
+  async failed(): Promise<never> {
+    await this.line(/^(?!)/, 3600000);
+    throw new Error("unreachable: the pattern matches no line");
   }
 
   kill(): void {
@@ -132,10 +139,12 @@ describe("interop with Erlang's gen_sctp", () => {
     const { s: srv, port } = await server();
     const n = 10;
     const erl = new Erl(["client", String(port), String(n)]);
+    const failed = erl.failed();
+    failed.catch(() => {});
     try {
       let got = 0;
       while (got < n) {
-        const m = await recvData(srv, 90000);
+        const m = await Promise.race([recvData(srv, 90000), failed]);
         const info = m.ancData[0] as SctpSndRcvInfo;
         const i = Number(text(m.data).replace("msg ", ""));
         assert.equal(text(m.data), `msg ${i}`);
