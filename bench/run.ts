@@ -39,7 +39,7 @@ interface Cell {
 const n = (x: number) => Math.max(1, Math.round(x * scale));
 // Counts are sized for the emulated (TCG) VM: each run a few seconds.
 const CELLS: Cell[] = [
-  ...[[64, 1000], [1024, 1000], [16384, 300], [65536, 100]].map((
+  ...[[64, 3000], [1024, 3000], [16384, 600], [65536, 150]].map((
     [size, count],
   ) => ({
     id: `tput${size >= 1024 ? size / 1024 + "k" : size}`,
@@ -88,7 +88,7 @@ const CELLS: Cell[] = [
   })),
   ...[100, 1000].map((assocs) => ({
     id: `fanin${assocs}`,
-    label: `fan-in ${assocs} assocs, RSS per assoc (bytes)`,
+    label: `fan-in ${assocs} assocs, memory per assoc (bytes)`,
     workload: "fanin",
     params: { assocs, msgs: n(assocs === 100 ? 10 : 2), size: 64 },
     metrics: ["rss_per_assoc"],
