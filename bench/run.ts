@@ -303,7 +303,7 @@ for (const cell of CELLS) {
 console.log(lines.join("\n"));
 console.log(
   `\n${reps} runs each after ${warmup} warm-up run(s), median shown. Ratios use the first metric; for RTT ` +
-    `and RSS lower is better (a ratio above 1 means slower/larger). ` +
+    `and memory lower is better (a ratio above 1 means slower/larger). ` +
     `Total ${
       ((Date.now() - t0) / 1000).toFixed(0)
     } s on ${Deno.build.target}, kernel ${Deno.osRelease()}${
