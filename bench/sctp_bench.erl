@@ -180,10 +180,10 @@ run("fanin", Arg) ->
     N = Arg("assocs", 100),
     Msgs = Arg("msgs", 10),
     {S, Port} = server(),
-    Rss0 = rss(),
+    Mem0 = vm_bytes(),
     Cls = list_to_tuple([client(Port) || _ <- lists:seq(1, N)]),
-    Rss1 = rss(),
-    Extra = io_lib:format(",\"rss_per_assoc\":~w", [round((Rss1 - Rss0) / N)]),
+    Mem1 = vm_bytes(),
+    Extra = io_lib:format(",\"rss_per_assoc\":~w", [round((Mem1 - Mem0) / N)]),
     Runs = try
                reps(Arg("reps", 3), fun() ->
                    Mps = oneway(S, P, Size, N * Msgs, Cls, 1),
@@ -216,7 +216,7 @@ echo(S, N) ->
     ok = gen_sctp:send(S, Assoc, Stream, Data),
     echo(S, N - 1).
 
-rss() ->
+vm_bytes() ->
     %% The VM's own allocated bytes, after collecting every process: the RSS
     %% delta is below noise here (the allocators cache and release whole
     %% carriers, so /proc/self/statm went down as 1,000 ports were opened)
