@@ -24,6 +24,7 @@ import type { SctpSocket } from "../mod.ts";
 import type { SctpSndRcvInfo } from "../src/records.ts";
 import {
   BenchFailure,
+  busyOpt,
   check,
   MAXSZ,
   now,
@@ -35,9 +36,9 @@ import {
 export { BenchFailure };
 
 async function server(
-  busyPoll = 0,
+  busyPoll?: number,
 ): Promise<{ s: SctpSocket; port: number }> {
-  const s = await open({ ip: "127.0.0.1", ...SOCK_OPTS, busy_poll: busyPoll });
+  const s = await open({ ip: "127.0.0.1", ...SOCK_OPTS, ...busyOpt(busyPoll) });
   await s.listen(true);
   return { s, port: await s.port() };
 }
@@ -149,7 +150,7 @@ export function streams(p: Params): Promise<Result> {
 async function oneStream(p: Params, nstreams: number): Promise<Result> {
   const size = p.size ?? 64, count = p.count ?? 1000;
   if (size < 8 || size > MAXSZ) throw new RangeError("bad size");
-  const { s, port } = await server(p.busy_poll ?? 0);
+  const { s, port } = await server(p.busy_poll);
   const cw = new ClientWorker();
   try {
     cw.post({ type: "init", port, nclients: 1 });
@@ -170,7 +171,7 @@ async function oneStream(p: Params, nstreams: number): Promise<Result> {
 export async function rtt(p: Params): Promise<Result> {
   const size = p.size ?? 64, count = p.count ?? 1000, reps = p.reps ?? 3;
   const warm = Math.floor(count / 10) + 1;
-  const busyPoll = p.busy_poll ?? 0;
+  const busyPoll = p.busy_poll;
   const { s, port } = await server(busyPoll);
   const cw = new ClientWorker();
   try {

@@ -10,7 +10,15 @@
  * @module
  */
 import type { SctpAssocChange, SctpSocket } from "../mod.ts";
-import { check, fill, now, open, recvData, SOCK_OPTS } from "./common.ts";
+import {
+  busyOpt,
+  check,
+  fill,
+  now,
+  open,
+  recvData,
+  SOCK_OPTS,
+} from "./common.ts";
 
 interface Client {
   s: SctpSocket;
@@ -20,8 +28,8 @@ const post = (m: unknown) =>
   (self as unknown as { postMessage(m: unknown): void }).postMessage(m);
 let clients: Client[] = [];
 
-async function connect(port: number, busyPoll = 0): Promise<Client> {
-  const s = await open({ ...SOCK_OPTS, busy_poll: busyPoll });
+async function connect(port: number, busyPoll?: number): Promise<Client> {
+  const s = await open({ ...SOCK_OPTS, ...busyOpt(busyPoll) });
   return { s, assoc: await s.connect("127.0.0.1", port) };
 }
 

@@ -26,6 +26,10 @@ export const SOCK_OPTS = {
   sctp_initmsg: { num_ostreams: 64, max_instreams: 64 },
 };
 
+/** The busy_poll option when a run sets one (else the library's default). */
+export const busyOpt = (us?: number): { busy_poll?: number } =>
+  us === undefined ? {} : { busy_poll: us };
+
 /** Writes message `seq` of `tag` into `m` (its length is the size). */
 export function fill(
   m: Uint8Array,

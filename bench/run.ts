@@ -37,9 +37,10 @@ interface Cell {
 }
 
 const n = (x: number) => Math.max(1, Math.round(x * scale));
-// Counts are sized for the emulated (TCG) VM: each run a few seconds.
+// Counts are sized for the emulated (TCG) VM: each run about a second for C
+// (short runs measure the JIT warming up rather than the steady state).
 const CELLS: Cell[] = [
-  ...[[64, 3000], [1024, 3000], [16384, 600], [65536, 150]].map((
+  ...[[64, 20000], [1024, 16000], [16384, 4000], [65536, 1000]].map((
     [size, count],
   ) => ({
     id: `tput${size >= 1024 ? size / 1024 + "k" : size}`,
@@ -55,7 +56,7 @@ const CELLS: Cell[] = [
     id: "rtt",
     label: "ping-pong 64 B, median RTT (µs)",
     workload: "rtt",
-    params: { size: 64, count: n(300) },
+    params: { size: 64, count: n(1000) },
     metrics: ["median_us"],
     unit: "",
     lowerIsBetter: true,
@@ -64,7 +65,7 @@ const CELLS: Cell[] = [
     id: "rtt",
     label: "ping-pong 64 B, p99 RTT (µs)",
     workload: "rtt",
-    params: { size: 64, count: n(300) },
+    params: { size: 64, count: n(1000) },
     metrics: ["p99_us"],
     unit: "",
     lowerIsBetter: true,
@@ -73,12 +74,12 @@ const CELLS: Cell[] = [
     id: "rttbusy",
     label: `ping-pong 64 B, ${stat} RTT, busy_poll 2 ms (µs)`,
     workload: "rtt",
-    params: { size: 64, count: n(300), busy_poll: 2000 },
+    params: { size: 64, count: n(1000), busy_poll: 2000 },
     metrics: [`${stat}_us`],
     unit: "",
     lowerIsBetter: true,
   })),
-  ...[[100, 10], [1000, 2]].map(([assocs, msgs]) => ({
+  ...[[100, 100], [1000, 10]].map(([assocs, msgs]) => ({
     id: `fanin${assocs}`,
     label: `fan-in ${assocs} assocs, 64 B (msg/s)`,
     workload: "fanin",
@@ -90,7 +91,7 @@ const CELLS: Cell[] = [
     id: `fanin${assocs}`,
     label: `fan-in ${assocs} assocs, memory per assoc (bytes)`,
     workload: "fanin",
-    params: { assocs, msgs: n(assocs === 100 ? 10 : 2), size: 64 },
+    params: { assocs, msgs: n(assocs === 100 ? 100 : 10), size: 64 },
     metrics: ["rss_per_assoc"],
     unit: "",
     lowerIsBetter: true,
@@ -99,7 +100,7 @@ const CELLS: Cell[] = [
     id: "streams",
     label: "64 streams interleaved, 1 KiB (msg/s)",
     workload: "streams",
-    params: { streams: 64, size: 1024, count: n(1280) },
+    params: { streams: 64, size: 1024, count: n(12800) },
     metrics: ["msgs_per_s"],
     unit: "",
   },

@@ -339,71 +339,135 @@ int32_t sctp_shim_send(int32_t fd, const uint8_t *data, uint32_t len,
 /* Reads up to maxmsgs messages (or pieces of messages) into buf as records
  * (layout in sctp_shim.h), each read taking at most `chunk` data bytes.
  * Returns the bytes of records written, or -errno when nothing was read. */
+/* Fills the header of the record at rec from a completed recvmsg (data of
+ * r bytes already at rec + SHIM_REC_HDR); returns the record's length. */
+static uint32_t rec_out(uint8_t *rec, const struct msghdr *msg, ssize_t r,
+                        const anyaddr *from) {
+  memset(rec, 0, SHIM_REC_HDR);
+  uint32_t fl = 0;
+  if (msg->msg_flags & MSG_NOTIFICATION) fl |= SHIM_RF_NOTIFICATION;
+  if (msg->msg_flags & MSG_EOR) fl |= SHIM_RF_EOR;
+  if (msg->msg_namelen > 0) addr_out(&from->sa, rec + 8);
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c;
+       c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
+    int v = 0;
+    if (c->cmsg_level == IPPROTO_SCTP && c->cmsg_type == SCTP_SNDRCV &&
+        c->cmsg_len >= CMSG_LEN(sizeof(struct sctp_sndrcvinfo))) {
+      struct sctp_sndrcvinfo s;
+      memcpy(&s, CMSG_DATA(c), sizeof s);
+      sri_out(&s, rec + 32);
+      fl |= SHIM_RF_SNDRCV;
+    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS &&
+               c->cmsg_len >= CMSG_LEN(1)) {
+      wr32(rec + 68, *(uint8_t *)CMSG_DATA(c));
+      fl |= SHIM_RF_TOS;
+    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL &&
+               c->cmsg_len >= CMSG_LEN(sizeof v)) {
+      memcpy(&v, CMSG_DATA(c), sizeof v);
+      wr32(rec + 72, (uint32_t)v);
+      fl |= SHIM_RF_TTL;
+    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_TCLASS &&
+               c->cmsg_len >= CMSG_LEN(sizeof v)) {
+      memcpy(&v, CMSG_DATA(c), sizeof v);
+      wr32(rec + 76, (uint32_t)v);
+      fl |= SHIM_RF_TCLASS;
+    }
+  }
+  uint32_t reclen = (SHIM_REC_HDR + (uint32_t)r + 7u) & ~7u;
+  wr32(rec, reclen);
+  wr32(rec + 4, fl);
+  wr32(rec + 80, (uint32_t)r);
+  return reclen;
+}
+
+/* Data room for the next record at buf + used, or 0 when the batch is full
+ * (the first record always gets room when it fits at all). */
+static uint32_t rec_room(uint32_t cap, uint32_t used, uint32_t chunk,
+                         int first) {
+  if (cap < used + SHIM_REC_HDR + 8) return 0;
+  uint32_t room = (cap - used - SHIM_REC_HDR) & ~7u;
+  if (room > chunk) room = chunk;
+  if (!first && room < chunk && room < 4096) return 0;
+  return room;
+}
+
+/* Reads up to maxmsgs messages (pieces of at most chunk bytes) without
+ * blocking into records at buf. Linux: recvmmsg, up to SHIM_MMSG messages
+ * per syscall, so a batch ends without an extra failing read; the records
+ * are then packed (data moved down to follow its header). Elsewhere: a
+ * recvmsg loop. Returns the bytes of records written, or -errno when nothing
+ * was read (-EAGAIN: nothing to read). */
+#ifdef __linux__
+#define SHIM_MMSG 16
+#else
+#define SHIM_MMSG 1
+#endif
+typedef union {
+  char buf[512];
+  struct cmsghdr align;
+} ctlbuf;
+
 int32_t sctp_shim_recv_batch(int32_t fd, uint8_t *buf, uint32_t cap,
                              uint32_t maxmsgs, uint32_t chunk) {
-  uint32_t used = 0;
+  uint32_t used = 0, got = 0;
   if (chunk == 0) chunk = 1;
-  for (uint32_t i = 0; i < maxmsgs; i++) {
-    if (cap < used + SHIM_REC_HDR + 8) break;
-    uint32_t room = cap - used - SHIM_REC_HDR;
-    room &= ~7u;
-    if (room > chunk) room = chunk;
-    if (room == 0 || (i > 0 && room < chunk && room < 4096)) break;
-    uint8_t *rec = buf + used;
-    anyaddr from;
-    union {
-      char buf[512];
-      struct cmsghdr align;
-    } ctl;
-    struct iovec iov = {.iov_base = rec + SHIM_REC_HDR, .iov_len = room};
-    struct msghdr msg = {0};
-    msg.msg_name = &from;
-    msg.msg_namelen = sizeof from;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = ctl.buf;
-    msg.msg_controllen = sizeof ctl.buf;
-    memset(&from, 0, sizeof from);
-    ssize_t r = recvmsg(fd, &msg, MSG_DONTWAIT);
-    if (r < 0) {
+  while (got < maxmsgs) {
+    anyaddr from[SHIM_MMSG];
+    ctlbuf ctl[SHIM_MMSG];
+    struct iovec iov[SHIM_MMSG];
+#ifdef __linux__
+    struct mmsghdr mm[SHIM_MMSG];
+#else
+    struct msghdr mh[1];
+#endif
+    uint32_t k = 0, pos = used;
+    while (k < SHIM_MMSG && got + k < maxmsgs) {
+      uint32_t room = rec_room(cap, pos, chunk, got + k == 0);
+      if (room == 0) break;
+      iov[k].iov_base = buf + pos + SHIM_REC_HDR;
+      iov[k].iov_len = room;
+#ifdef __linux__
+      struct msghdr *m = &mm[k].msg_hdr;
+#else
+      struct msghdr *m = &mh[k];
+#endif
+      memset(m, 0, sizeof *m);
+      memset(&from[k], 0, sizeof from[k]);
+      m->msg_name = &from[k];
+      m->msg_namelen = sizeof from[k];
+      m->msg_iov = &iov[k];
+      m->msg_iovlen = 1;
+      m->msg_control = ctl[k].buf;
+      m->msg_controllen = sizeof ctl[k].buf;
+      pos += SHIM_REC_HDR + room;
+      k++;
+    }
+    if (k == 0) break;
+#ifdef __linux__
+    int n = recvmmsg(fd, mm, k, MSG_DONTWAIT, NULL);
+#else
+    ssize_t r0 = recvmsg(fd, &mh[0], MSG_DONTWAIT);
+    int n = r0 < 0 ? -1 : 1;
+#endif
+    if (n <= 0) {
       if (used > 0) break;
-      return NEG_ERRNO;
+      return n < 0 ? NEG_ERRNO : -EAGAIN;
     }
-    memset(rec, 0, SHIM_REC_HDR);
-    uint32_t fl = 0;
-    if (msg.msg_flags & MSG_NOTIFICATION) fl |= SHIM_RF_NOTIFICATION;
-    if (msg.msg_flags & MSG_EOR) fl |= SHIM_RF_EOR;
-    if (msg.msg_namelen > 0) addr_out(&from.sa, rec + 8);
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-      int v = 0;
-      if (c->cmsg_level == IPPROTO_SCTP && c->cmsg_type == SCTP_SNDRCV &&
-          c->cmsg_len >= CMSG_LEN(sizeof(struct sctp_sndrcvinfo))) {
-        struct sctp_sndrcvinfo s;
-        memcpy(&s, CMSG_DATA(c), sizeof s);
-        sri_out(&s, rec + 32);
-        fl |= SHIM_RF_SNDRCV;
-      } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS &&
-                 c->cmsg_len >= CMSG_LEN(1)) {
-        wr32(rec + 68, *(uint8_t *)CMSG_DATA(c));
-        fl |= SHIM_RF_TOS;
-      } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL &&
-                 c->cmsg_len >= CMSG_LEN(sizeof v)) {
-        memcpy(&v, CMSG_DATA(c), sizeof v);
-        wr32(rec + 72, (uint32_t)v);
-        fl |= SHIM_RF_TTL;
-      } else if (c->cmsg_level == IPPROTO_IPV6 &&
-                 c->cmsg_type == IPV6_TCLASS &&
-                 c->cmsg_len >= CMSG_LEN(sizeof v)) {
-        memcpy(&v, CMSG_DATA(c), sizeof v);
-        wr32(rec + 76, (uint32_t)v);
-        fl |= SHIM_RF_TCLASS;
-      }
+    for (int j = 0; j < n; j++) {
+#ifdef __linux__
+      const struct msghdr *m = &mm[j].msg_hdr;
+      ssize_t r = (ssize_t)mm[j].msg_len;
+#else
+      const struct msghdr *m = &mh[j];
+      ssize_t r = r0;
+#endif
+      uint8_t *rec = buf + used;
+      if ((uint8_t *)iov[j].iov_base != rec + SHIM_REC_HDR)
+        memmove(rec + SHIM_REC_HDR, iov[j].iov_base, (size_t)r);
+      used += rec_out(rec, m, r, &from[j]);
     }
-    uint32_t reclen = (SHIM_REC_HDR + (uint32_t)r + 7u) & ~7u;
-    wr32(rec, reclen);
-    wr32(rec + 4, fl);
-    wr32(rec + 80, (uint32_t)r);
-    used += reclen;
+    got += (uint32_t)n;
+    if ((uint32_t)n < k) break; /* drained */
   }
   return (int32_t)used;
 }

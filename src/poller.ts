@@ -11,7 +11,13 @@
  *
  * Control block (Int32): [0] stop, [1] batch sequence (bumped by the
  * worker), [2] entries in the batch, [3] sequence acknowledged by the main
- * thread, then the batch from [8]: fd, revents pairs.
+ * thread, [4..5] (one Float64) when the worker's wait returned the batch
+ * (epoch milliseconds), then the batch from [8]: fd, revents pairs.
+ *
+ * The hand-over delay (worker wake-up to main-thread dispatch) is measured on
+ * every batch: it is what a socket saves by spinning instead of sleeping, so
+ * the sockets' adaptive busy-polling sizes its budget from it
+ * ({@linkcode Poller.spinBudget}).
  *
  * @module
  */
@@ -21,11 +27,14 @@ import { lib, libPath } from "./lib.ts";
 /** poll flags (SHIM_POLL_*). */
 export const POLL_IN = 1, POLL_OUT = 2;
 
-const STOP = 0, SEQ = 1, COUNT = 2, ACK = 3, BATCH = 8;
+const STOP = 0, SEQ = 1, COUNT = 2, ACK = 3, STAMP = 4, BATCH = 8;
 const MAX_EVENTS = 64;
 const CTL_BYTES = (BATCH + MAX_EVENTS * 2) * 4;
 const PERSISTENT = 256;
 const IDLE_GRACE_MS = 1000;
+/** Adaptive spin budget bounds (ms) and its starting hop estimate. */
+const SPIN_MIN_MS = 0.05, SPIN_MAX_MS = 2, HOP_START_MS = 0.25;
+const epochNow = (): number => performance.timeOrigin + performance.now();
 
 type WaitAsync = (
   a: Int32Array,
@@ -57,6 +66,8 @@ class Poller {
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** Last time a busy-polling socket waited for data (performance.now()). */
   #lastSpin = -Infinity;
+  /** Moving average of the worker-to-main hand-over delay (ms). */
+  #hop = HOP_START_MS;
 
   #queue(): number {
     if (this.#q < 0) {
@@ -130,12 +141,36 @@ class Poller {
     this.#lastSpin = performance.now();
   }
 
+  /** Whether the fd keeps the process alive while it waits. */
+  isRefd(fd: number): boolean {
+    return this.#slots.get(fd)?.refd ?? false;
+  }
+
+  /**
+   * What a sleeping socket pays for its wake-up (ms): two thread hand-overs
+   * (the kernel's to the worker, the worker's to this thread), estimated as
+   * twice the measured worker-to-main delay.
+   */
+  sleepCost(): number {
+    return 2 * this.#hop;
+  }
+
+  /**
+   * The adaptive busy-poll budget (ms): twice what sleeping costs, within
+   * 50 µs..2 ms. Spinning for a small multiple of the wake-up cost bounds the
+   * CPU spent on a miss by the latency a hit saves (the ski-rental rule).
+   */
+  spinBudget(): number {
+    return Math.min(SPIN_MAX_MS, Math.max(SPIN_MIN_MS, 4 * this.#hop));
+  }
+
   #onReady = (ev: MessageEvent<number[] | string>) => {
     if (typeof ev.data !== "string") this.#dispatch(ev.data);
   };
 
   /** Receives the worker's batches through the control block. */
   async #listen(ctl: Int32Array, wait: WaitAsync): Promise<void> {
+    const stamp = new Float64Array(ctl.buffer, STAMP * 4, 1);
     let seen = 0;
     for (;;) {
       const r = wait(ctl, SEQ, seen);
@@ -145,6 +180,8 @@ class Poller {
       if (seq === seen) continue;
       const n = Atomics.load(ctl, COUNT);
       const batch = Array.from(ctl.subarray(BATCH, BATCH + n));
+      const hop = epochNow() - stamp[0];
+      if (hop >= 0 && hop < 1000) this.#hop += (hop - this.#hop) / 8;
       seen = seq;
       Atomics.store(ctl, ACK, seq);
       Atomics.notify(ctl, ACK);

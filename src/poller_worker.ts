@@ -17,7 +17,7 @@ interface Init {
   shared: boolean;
 }
 
-const STOP = 0, SEQ = 1, COUNT = 2, ACK = 3, BATCH = 8;
+const STOP = 0, SEQ = 1, COUNT = 2, ACK = 3, STAMP = 4, BATCH = 8;
 const MAX_EVENTS = 64;
 const WAIT_MS = 1000;
 
@@ -25,6 +25,7 @@ self.onmessage = async (ev: MessageEvent<Init>) => {
   self.onmessage = null;
   const { libPath, queue, wakeFd, shared } = ev.data;
   const ctl = new Int32Array(ev.data.ctl);
+  const stamp = new Float64Array(ev.data.ctl, STAMP * 4, 1);
   const lib = await openShim(libPath);
   const out = new Uint8Array(MAX_EVENTS * 8);
   const dv = new DataView(out.buffer);
@@ -33,6 +34,7 @@ self.onmessage = async (ev: MessageEvent<Init>) => {
   while (Atomics.load(ctl, STOP) === 0) {
     const n = lib.sctp_shim_rq_wait(queue, out, MAX_EVENTS, WAIT_MS);
     if (n <= 0) continue;
+    const woke = performance.timeOrigin + performance.now();
     const ready: number[] = [];
     for (let i = 0; i < n; i++) {
       const fd = dv.getInt32(i * 8, true);
@@ -53,6 +55,7 @@ self.onmessage = async (ev: MessageEvent<Init>) => {
       Atomics.wait(ctl, ACK, ack, WAIT_MS);
     }
     for (let i = 0; i < ready.length; i++) ctl[BATCH + i] = ready[i];
+    stamp[0] = woke;
     Atomics.store(ctl, COUNT, ready.length);
     Atomics.add(ctl, SEQ, 1);
     Atomics.notify(ctl, SEQ);

@@ -159,6 +159,12 @@ const RF_NOTIFICATION = 1,
   RF_TTL = 16,
   RF_TCLASS = 32;
 const REC_HDR = 88;
+/** `#busyPoll` value of busy_poll "auto" (the default). */
+const AUTO = -1;
+const busyPollOut = (ms: number): number | "auto" =>
+  ms === AUTO ? "auto" : Math.round(ms * 1000);
+const busyPollIn = (v: number | "auto" | undefined): number =>
+  v === "auto" || v === undefined ? AUTO : v / 1000;
 const BATCH_MSGS = 64;
 /** Options the socket itself keeps (not the kernel's). */
 export const SOCKET_OPTS: ReadonlySet<string> = new Set([
@@ -173,7 +179,8 @@ export const SOCKET_OPTS: ReadonlySet<string> = new Set([
   "exclusiveaddruse",
 ]);
 
-let recvBuf = new Uint8Array(256 * 1024);
+// room for 16 default-sized (buffer 65536) pieces: one recvmmsg fills a batch
+let recvBuf = new Uint8Array(16 * (65536 + REC_HDR));
 let recvDv = new DataView(recvBuf.buffer);
 // Received messages up to SLAB_MAX bytes are copied into a shared slab (as
 // Node pools small Buffers) and handed out as views: one allocation per slab
@@ -312,11 +319,17 @@ export class SctpSocket extends EventTarget {
   #count = 0;
   #buffer = 65536;
   #nonBlockSend = false;
-  /** busy_poll budget in milliseconds (0: off). */
-  #busyPoll = 0;
+  /** busy_poll budget in milliseconds (0: off, AUTO: adaptive). */
+  #busyPoll = AUTO;
   /** End of the current busy-poll episode (performance.now()), 0 if none. */
   #spinUntil = 0;
   #spinScheduled = false;
+  /**
+   * Adaptive busy-poll: moving average of the waits that a spin served (or,
+   * for waits that slept, would have), and when the current sleep began.
+   */
+  #spinRate = 1;
+  #sleptAt = 0;
   #extra: Record<string, unknown> = {
     debug: false,
     high_msgq_watermark: 8192,
@@ -489,7 +502,7 @@ export class SctpSocket extends EventTarget {
             this.#awaitData();
             break;
           }
-          this.#spinUntil = 0;
+          this.#gotData();
           if (r !== "ok") {
             this.#readError(r);
             break;
@@ -503,14 +516,17 @@ export class SctpSocket extends EventTarget {
   }
 
   /**
-   * Nothing to read: with busy_poll, retry from the event loop (yielding
-   * with setImmediate) until the budget of this episode is spent, then fall
-   * back to the poll worker, whose wake-up is the slow path.
+   * Nothing to read: busy-poll (retry from the event loop, yielding with
+   * setImmediate) until the budget of this episode is spent, then fall back
+   * to the poll worker, whose wake-up is the slow path.
    */
   #awaitData(): void {
-    if (this.#busyPoll > 0) {
-      const t = performance.now();
-      if (this.#spinUntil === 0) this.#spinUntil = t + this.#busyPoll;
+    const t = performance.now();
+    if (this.#spinUntil === 0) {
+      const budget = this.#spinBudget();
+      if (budget > 0) this.#spinUntil = t + budget;
+    }
+    if (this.#spinUntil !== 0) {
       if (t < this.#spinUntil) {
         if (!this.#spinScheduled) {
           this.#spinScheduled = true;
@@ -518,6 +534,9 @@ export class SctpSocket extends EventTarget {
         }
         return;
       }
+      if (this.#busyPoll === AUTO) this.#spinScore(0); // a miss
+    } else if (this.#busyPoll === AUTO && this.#sleptAt === 0) {
+      this.#sleptAt = t;
     }
     this.#spinUntil = 0;
     const w = this.#waiter;
@@ -527,6 +546,38 @@ export class SctpSocket extends EventTarget {
       sleep();
     }
     this.#armRead();
+  }
+
+  /**
+   * This wait's busy-poll budget (ms): the fixed `busy_poll`; in AUTO mode
+   * the poller's budget while at least half of the recent waits were (or
+   * would have been) served within it, else 0. An unref'd socket sleeps.
+   */
+  #spinBudget(): number {
+    if (this.#busyPoll !== AUTO) return this.#busyPoll;
+    return this.#spinRate >= 0.5 && poller.isRefd(this.#fd)
+      ? poller.spinBudget()
+      : 0;
+  }
+
+  #spinScore(hit: 0 | 1): void {
+    this.#spinRate += (hit - this.#spinRate) / 4;
+  }
+
+  /**
+   * Data found: ends the wait. In AUTO mode it scores the wait: a spin that
+   * got the data is a hit; a sleep is one when the data came within the
+   * budget (the wait minus what sleeping itself cost).
+   */
+  #gotData(): void {
+    if (this.#spinUntil !== 0) {
+      this.#spinUntil = 0;
+      if (this.#busyPoll === AUTO) this.#spinScore(1);
+    } else if (this.#sleptAt !== 0) {
+      const gap = performance.now() - this.#sleptAt - poller.sleepCost();
+      this.#spinScore(gap < poller.spinBudget() ? 1 : 0);
+    }
+    this.#sleptAt = 0;
   }
 
   #spin = (): void => {
@@ -714,7 +765,7 @@ export class SctpSocket extends EventTarget {
       const r = this.#readBatch();
       if (r === "eagain") empty = true;
       else if (r !== "ok") throw new SctpError(r);
-      else this.#spinUntil = 0;
+      else this.#gotData();
     }
     if (this.#inbox.length > 0) return Promise.resolve(this.#inbox.shift()!);
     return new Promise<Item>((resolve, reject) => {
@@ -1564,8 +1615,14 @@ export class SctpSocket extends EventTarget {
         this.#nonBlockSend = v;
         return;
       case "busy_poll":
+        if (v === "auto") {
+          this.#busyPoll = AUTO;
+          return;
+        }
         if (typeof v !== "number" || !Number.isInteger(v)) {
-          throw new TypeError("busy_poll: expected an integer (microseconds)");
+          throw new TypeError(
+            'busy_poll: expected "auto" or an integer (microseconds)',
+          );
         }
         if (v < 0 || v > 1000000) {
           throw new RangeError(`busy_poll: ${v} is outside 0..1000000`);
@@ -1719,7 +1776,7 @@ export class SctpSocket extends EventTarget {
       case "non_block_send":
         return this.#nonBlockSend;
       case "busy_poll":
-        return Math.round(this.#busyPoll * 1000);
+        return busyPollOut(this.#busyPoll);
       case "binary":
       case "list":
         return this.#mode === name;
@@ -1779,7 +1836,7 @@ export class SctpSocket extends EventTarget {
         active: this.#active === "multi" ? this.#count : this.#active,
         buffer: this.#buffer,
         nonBlockSend: this.#nonBlockSend,
-        busyPoll: Math.round(this.#busyPoll * 1000),
+        busyPoll: busyPollOut(this.#busyPoll),
         defaults: this.#defaults,
         queued: this.#inbox.map((i) => i.msg),
       };
@@ -1801,7 +1858,7 @@ export class SctpSocket extends EventTarget {
     s.#mode = h.mode;
     s.#buffer = h.buffer;
     s.#nonBlockSend = h.nonBlockSend;
-    s.#busyPoll = (h.busyPoll ?? 0) / 1000;
+    s.#busyPoll = busyPollIn(h.busyPoll);
     s.#defaults = h.defaults;
     s.#inbox = h.queued.map((msg) => ({
       msg,
@@ -1872,8 +1929,8 @@ export interface SocketHandle {
   buffer: number;
   /** non_block_send flag. */
   nonBlockSend: boolean;
-  /** busy_poll budget in microseconds. */
-  busyPoll?: number;
+  /** busy_poll: "auto" or a budget in microseconds. */
+  busyPoll?: number | "auto";
   /** Whether default send parameters are in use. */
   defaults: boolean;
   /** Messages already received, moved with the socket. */

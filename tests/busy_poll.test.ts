@@ -2,6 +2,7 @@
 // a busy-polling socket still receives (inside and after its budget), times
 // out on time, works in active mode and stops spinning when closed.
 import assert from "node:assert/strict";
+import process from "node:process";
 import { describe, it } from "node:test";
 import { SctpError } from "../mod.ts";
 import { isEvent, open, recvData, server, text } from "./helpers.ts";
@@ -11,13 +12,16 @@ const isReason = (r: string) => (e: unknown) =>
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("busy_poll", () => {
-  it("defaults to 0, reads back, and rejects bad values", async () => {
+  it('defaults to "auto", reads back, and rejects bad values', async () => {
     await using s = await open({ busy_poll: 250 });
     assert.deepEqual(await s.getopts(["busy_poll"]), { busy_poll: 250 });
     await s.setopts({ busy_poll: 0 });
     assert.deepEqual(await s.getopts(["busy_poll"]), { busy_poll: 0 });
+    await s.setopts({ busy_poll: "auto" });
+    assert.deepEqual(await s.getopts(["busy_poll"]), { busy_poll: "auto" });
     await using d = await open();
-    assert.deepEqual(await d.getopts(["busy_poll"]), { busy_poll: 0 });
+    assert.deepEqual(await d.getopts(["busy_poll"]), { busy_poll: "auto" });
+    await assert.rejects(s.setopts({ busy_poll: "Auto" }), TypeError);
     await assert.rejects(s.setopts({ busy_poll: -1 }), RangeError);
     await assert.rejects(s.setopts({ busy_poll: 1000001 }), RangeError);
     await assert.rejects(s.setopts({ busy_poll: 1.5 }), TypeError);
@@ -102,6 +106,51 @@ describe("busy_poll", () => {
       const up = await cli.connect("127.0.0.1", port, {}, 20000);
       await cli.send(up, 0, "active");
       assert.equal(await got, "active");
+    } finally {
+      await cli.close();
+      await srv.close();
+    }
+  });
+
+  it('"auto": request/response and slow data both arrive; an idle wait sleeps', async () => {
+    const { s: srv, port } = await server();
+    const cli = await open();
+    try {
+      const up = await cli.connect("127.0.0.1", port, {}, 20000);
+      // ping-pong: the pattern auto mode spins for
+      const echo = (async () => {
+        for (let i = 0; i < 100; i++) {
+          const m = await recvData(srv);
+          const { assoc_id, stream } = m.ancData[0] as {
+            assoc_id: number;
+            stream: number;
+          };
+          await srv.send({ assoc_id, stream }, m.data as Uint8Array);
+        }
+      })();
+      for (let i = 0; i < 100; i++) {
+        await cli.send(up, i % 4, `p${i}`);
+        assert.equal(text((await recvData(cli)).data), `p${i}`);
+      }
+      await echo;
+      // then data that comes slowly, after waits far beyond any budget
+      for (let i = 0; i < 3; i++) {
+        const p = recvData(srv);
+        await sleep(150);
+        await cli.send(up, 0, `slow${i}`);
+        assert.equal(text((await p).data), `slow${i}`);
+      }
+      // an idle wait costs (almost) no CPU: at most a budget of spinning
+      const p = srv.recv(400).catch((e) => e);
+      const c0 = process.cpuUsage();
+      const e = await p;
+      const c = process.cpuUsage(c0);
+      assert.ok(isReason("timeout")(e));
+      const ms = (c.user + c.system) / 1000;
+      assert.ok(ms < 200, `idle 400 ms wait used ${ms} ms of CPU (spinning)`);
+      assert.deepEqual(await srv.getopts(["busy_poll"]), {
+        busy_poll: "auto",
+      });
     } finally {
       await cli.close();
       await srv.close();
