@@ -210,7 +210,7 @@ export async function rtt(p: Params): Promise<Result> {
 /** (3) many associations into one seqpacket server socket. */
 export async function fanin(p: Params): Promise<Result> {
   const size = p.size ?? 64, n = p.assocs ?? 100, msgs = p.msgs ?? 10;
-  const { s, port } = await server();
+  const { s, port } = await server(p.busy_poll);
   const cw = new ClientWorker();
   try {
     // the worker (and its isolate) starts before the first RSS sample

@@ -472,6 +472,30 @@ int32_t sctp_shim_recv_batch(int32_t fd, uint8_t *buf, uint32_t cap,
   return (int32_t)used;
 }
 
+/* Reads one message (a piece of at most cap bytes) without blocking straight
+ * into data, and its record header (the RECEIVE BATCH RECORD's first
+ * SHIM_REC_HDR bytes, data not included) into hdr: large messages land in
+ * their own buffer with no second copy. Returns the data length or -errno. */
+int32_t sctp_shim_recv_into(int32_t fd, uint8_t *hdr, uint8_t *data,
+                            uint32_t cap) {
+  anyaddr from;
+  ctlbuf ctl;
+  struct iovec iov = {.iov_base = data, .iov_len = cap};
+  struct msghdr msg;
+  memset(&msg, 0, sizeof msg);
+  memset(&from, 0, sizeof from);
+  msg.msg_name = &from;
+  msg.msg_namelen = sizeof from;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = ctl.buf;
+  msg.msg_controllen = sizeof ctl.buf;
+  ssize_t r = recvmsg(fd, &msg, MSG_DONTWAIT);
+  if (r < 0) return NEG_ERRNO;
+  rec_out(hdr, &msg, r, &from);
+  return (int32_t)r;
+}
+
 /* ---- notifications ---- */
 static uint32_t ac_state(uint16_t s) {
   switch (s) {

@@ -31,6 +31,8 @@
  *   84 u32 reserved
  *   88 data            datalen bytes; a notification is raw kernel bytes, to
  *                      be decoded (once complete) by sctp_shim_decode_notification
+ *   sctp_shim_recv_into reads one message: the header (0..87) to one buffer,
+ *   the data straight into another.
  *
  * NORMALISED NOTIFICATION (sctp_shim_decode_notification output)
  *   0 u32 kind (SHIM_EV_*)   4 u32 assoc_id   then per kind:

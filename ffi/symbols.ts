@@ -101,6 +101,15 @@ export const symbols = {
     ],
     result: "i32",
   },
+  sctp_shim_recv_into: {
+    parameters: [
+      "i32", // int32_t fd
+      "buffer", // uint8_t *hdr (one record header out)
+      "buffer", // uint8_t *data (the message piece out)
+      "u32", // uint32_t cap
+    ],
+    result: "i32",
+  },
   sctp_shim_decode_notification: {
     parameters: [
       "buffer", // const uint8_t *raw

@@ -15,6 +15,7 @@ import {
   resolveHost,
   type SockAddr,
 } from "./addr.ts";
+import { Buffer } from "node:buffer";
 import { setImmediate } from "node:timers";
 import { check, errnoName, SctpError } from "./errors.ts";
 import { decodeNotification, isErrorEvent } from "./events.ts";
@@ -206,6 +207,15 @@ function copyOut(start: number, len: number): Uint8Array {
   slabOff = (slabOff + len + 7) & ~7;
   return b;
 }
+/** Header of a large-message read (sctp_shim_recv_into). */
+const hdrBuf = new Uint8Array(REC_HDR);
+const hdrDv = new DataView(hdrBuf.buffer);
+/**
+ * Messages (pieces) of at least LARGE bytes are read one by one straight
+ * into their own buffer while they keep coming: copying them out of the
+ * shared batch buffer cost as much as the kernel's receive (64 KiB).
+ */
+const LARGE = 16384;
 const encoder = new TextEncoder();
 
 /** Converts send data to one byte array (copying only iolists). */
@@ -343,6 +353,10 @@ export class SctpSocket extends EventTarget {
   #partial: Uint8Array[] = [];
   #partialLen = 0;
   #partialNotif = false;
+  /** The last data message was LARGE or more: read the next one directly
+   * into a buffer of #largeLen bytes. */
+  #large = false;
+  #largeLen = LARGE;
   #waiter: Waiter | null = null;
   #sends: PendingSend[] = [];
   #readArmed = false;
@@ -633,9 +647,14 @@ export class SctpSocket extends EventTarget {
     }
   }
 
-  /** One batch read into the shared buffer; parses records into the inbox. */
+  /**
+   * One read: a batch into the shared buffer, whose records are parsed into
+   * the inbox, or, while messages are large, one message straight into its
+   * own buffer (no second copy).
+   */
   #readBatch(): "ok" | "eagain" | string {
     const chunk = Math.max(this.#buffer, 1);
+    if (this.#large && chunk >= LARGE) return this.#readLarge(chunk);
     if (recvBuf.length < chunk + REC_HDR + 8) {
       recvBuf = new Uint8Array(chunk + REC_HDR + 4096);
       recvDv = new DataView(recvBuf.buffer);
@@ -654,72 +673,109 @@ export class SctpSocket extends EventTarget {
     let off = 0;
     const dv = recvDv;
     while (off < n) {
-      const reclen = dv.getUint32(off, true);
-      const flags = dv.getUint32(off + 4, true);
-      const dlen = dv.getUint32(off + 80, true);
-      const start = off + REC_HDR;
-      const notif = (flags & RF_NOTIFICATION) !== 0;
-      if (this.#partial.length > 0 && notif !== this.#partialNotif) {
-        // a notification after part of a message (sctp_pdapi_event: partial
-        // delivery aborted) ends that message: its pieces are dropped
-        this.#partial = [];
-        this.#partialLen = 0;
-      }
-      if (!(flags & RF_EOR)) {
-        this.#partialNotif = notif;
-        this.#partial.push(recvBuf.slice(start, start + dlen));
-        this.#partialLen += dlen;
-        off += reclen;
-        continue;
-      }
-      let bytes: Uint8Array;
-      if (this.#partial.length > 0) {
-        bytes = new Uint8Array(this.#partialLen + dlen);
-        let o = 0;
-        for (const p of this.#partial) {
-          bytes.set(p, o);
-          o += p.length;
-        }
-        bytes.set(recvBuf.subarray(start, start + dlen), o);
-        this.#partial = [];
-        this.#partialLen = 0;
-      } else {
-        bytes = copyOut(start, dlen);
-      }
-      const from = this.#from(dv, off + 8);
-      const anc: Array<SctpSndRcvInfo | AncValue> = flags & RF_SNDRCV
-        ? [readSri(dv, off + 32)]
-        : [];
-      if (flags & RF_TOS) {
-        anc.push({ type: "tos", value: dv.getInt32(off + 68, true) });
-      }
-      if (flags & RF_TTL) {
-        anc.push({ type: "ttl", value: dv.getInt32(off + 72, true) });
-      }
-      if (flags & RF_TCLASS) {
-        anc.push({ type: "tclass", value: dv.getInt32(off + 76, true) });
-      }
-      let data: SctpMessage["data"];
-      let error = false;
-      if (flags & RF_NOTIFICATION) {
-        const ev = decodeNotification(bytes);
-        error = isErrorEvent(ev);
-        data = ev;
-      } else {
-        data = this.#mode === "list" ? Array.from(bytes) : bytes;
-      }
-      this.#inbox.push({
-        msg: {
-          fromIp: from ? from.addr : "",
-          fromPort: from ? from.port : 0,
-          ancData: anc,
-          data,
-        },
-        error,
-      });
-      off += reclen;
+      this.#record(dv, off, null);
+      off += dv.getUint32(off, true);
     }
     return "ok";
+  }
+
+  /**
+   * Large-message reads: one message into a buffer of its own, sized for
+   * the last large message (a bigger one arrives in pieces, as with a small
+   * `buffer`).
+   */
+  #readLarge(chunk: number): "ok" | "eagain" | string {
+    const size = Math.min(chunk, this.#largeLen);
+    // not zero-filled first (Bun: half the cost of new Uint8Array); never
+    // pooled, so the message owns its whole ArrayBuffer
+    const buf = new Uint8Array(Buffer.allocUnsafeSlow(size).buffer, 0, size);
+    const n = lib.sctp_shim_recv_into(this.#fd, hdrBuf, buf, size);
+    if (n < 0) {
+      const e = errnoName(n);
+      return e === "eagain" ? "eagain" : e;
+    }
+    if (n < size) buf.fill(0, n); // no stale heap bytes behind `.buffer`
+    // a much smaller one is copied out: it need not keep `size` bytes alive
+    this.#record(
+      hdrDv,
+      0,
+      n >= size / 2 ? buf.subarray(0, n) : buf.slice(0, n),
+    );
+    return "ok";
+  }
+
+  /**
+   * Parses the record whose header is at `off` in `dv` into the inbox; its
+   * data follows the header in the shared buffer, or is `own` (a buffer the
+   * message may keep).
+   */
+  #record(dv: DataView, off: number, own: Uint8Array | null): void {
+    const flags = dv.getUint32(off + 4, true);
+    const dlen = dv.getUint32(off + 80, true);
+    const start = off + REC_HDR;
+    const notif = (flags & RF_NOTIFICATION) !== 0;
+    if (!notif) {
+      const whole = this.#partialLen + dlen;
+      this.#large = whole >= LARGE;
+      if (this.#large && flags & RF_EOR) this.#largeLen = (whole + 7) & ~7;
+    }
+    if (this.#partial.length > 0 && notif !== this.#partialNotif) {
+      // a notification after part of a message (sctp_pdapi_event: partial
+      // delivery aborted) ends that message: its pieces are dropped
+      this.#partial = [];
+      this.#partialLen = 0;
+    }
+    if (!(flags & RF_EOR)) {
+      this.#partialNotif = notif;
+      this.#partial.push(own ?? recvBuf.slice(start, start + dlen));
+      this.#partialLen += dlen;
+      return;
+    }
+    let bytes: Uint8Array;
+    if (this.#partial.length > 0) {
+      bytes = new Uint8Array(this.#partialLen + dlen);
+      let o = 0;
+      for (const p of this.#partial) {
+        bytes.set(p, o);
+        o += p.length;
+      }
+      bytes.set(own ?? recvBuf.subarray(start, start + dlen), o);
+      this.#partial = [];
+      this.#partialLen = 0;
+    } else {
+      bytes = own ?? copyOut(start, dlen);
+    }
+    const from = this.#from(dv, off + 8);
+    const anc: Array<SctpSndRcvInfo | AncValue> = flags & RF_SNDRCV
+      ? [readSri(dv, off + 32)]
+      : [];
+    if (flags & RF_TOS) {
+      anc.push({ type: "tos", value: dv.getInt32(off + 68, true) });
+    }
+    if (flags & RF_TTL) {
+      anc.push({ type: "ttl", value: dv.getInt32(off + 72, true) });
+    }
+    if (flags & RF_TCLASS) {
+      anc.push({ type: "tclass", value: dv.getInt32(off + 76, true) });
+    }
+    let data: SctpMessage["data"];
+    let error = false;
+    if (notif) {
+      const ev = decodeNotification(bytes);
+      error = isErrorEvent(ev);
+      data = ev;
+    } else {
+      data = this.#mode === "list" ? Array.from(bytes) : bytes;
+    }
+    this.#inbox.push({
+      msg: {
+        fromIp: from ? from.addr : "",
+        fromPort: from ? from.port : 0,
+        ancData: anc,
+        data,
+      },
+      error,
+    });
   }
 
   #lastFrom: SockAddr | null = null;

@@ -202,6 +202,38 @@ describe("transfer", () => {
     }, { srv: { buffer: 3000 } });
   });
 
+  it("large and small messages in turn: whole, in order, nothing stale behind them", async () => {
+    // messages of 16 KiB and more are read one by one straight into a
+    // buffer of their own, sized for the last large one: a bigger one comes
+    // in pieces, a smaller one leaves a tail that must read as zeros
+    await withPair(async ({ srv, cli, up }) => {
+      const sizes = [70000, 65536, 16384, 100, 16384, 40000, 200000, 17, 65536];
+      const msgs = sizes.map((n, i) => {
+        const b = new Uint8Array(n);
+        for (let k = 0; k < n; k++) b[k] = (k * 31 + i * 7 + 1) & 255 || 1;
+        return b;
+      });
+      for (let round = 0; round < 2; round++) {
+        const sending = Promise.all(msgs.map((b) => cli.send(up, 0, b)));
+        for (const [i, want] of msgs.entries()) {
+          const got = (await recvData(srv, 20000)).data as Uint8Array;
+          assert.equal(got.length, want.length, `message ${i} length`);
+          assert.ok(Buffer.from(got).equals(Buffer.from(want)), `message ${i}`);
+          const tail = new Uint8Array(
+            got.buffer,
+            got.byteOffset + got.length,
+          );
+          // (small messages are views into a shared slab, as Node's pooled
+          // Buffers are: only a large message owns its whole buffer)
+          if (want.length >= 16384) {
+            assert.ok(tail.every((x) => x === 0), `message ${i}: stale tail`);
+          }
+        }
+        await sending;
+      }
+    });
+  });
+
   it("iolists, strings, ArrayBuffers and typed-array views are sent as bytes", async () => {
     await withPair(async ({ srv, cli, up }) => {
       await cli.send(up, 0, ["ab", [99, "d"], Uint8Array.of(101), []]);
