@@ -780,8 +780,13 @@ export class SctpSocket extends EventTarget {
 
   #lastFrom: SockAddr | null = null;
   #lastKey = new Uint32Array(6);
+  /** IPv4 senders seen recently, by port * 2^32 + address (many peers). */
+  #from4 = new Map<number, SockAddr>();
 
-  /** The sender's address, reusing the last one when the bytes repeat. */
+  /**
+   * The sender's address: the last one when the bytes repeat, a known IPv4
+   * peer from a small map (a server with many associations), else decoded.
+   */
   #from(dv: DataView, off: number): SockAddr | null {
     const k = this.#lastKey;
     let same = this.#lastFrom !== null;
@@ -792,8 +797,19 @@ export class SctpSocket extends EventTarget {
         k[i] = w;
       }
     }
-    if (!same) this.#lastFrom = readAddr(dv, off);
-    return this.#lastFrom;
+    if (same) return this.#lastFrom;
+    const fam = k[0] & 0xffff;
+    if (fam === 4) {
+      const key = (k[0] >>> 16) * 0x100000000 + k[2];
+      let a = this.#from4.get(key);
+      if (a === undefined) {
+        a = readAddr(dv, off)!;
+        if (this.#from4.size >= 4096) this.#from4.clear();
+        this.#from4.set(key, a);
+      }
+      return this.#lastFrom = a;
+    }
+    return this.#lastFrom = readAddr(dv, off);
   }
 
   #recvItem(opts?: number | "infinity" | RecvOptions): Promise<Item> {
