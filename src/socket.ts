@@ -207,6 +207,18 @@ function copyOut(start: number, len: number): Uint8Array {
   slabOff = (slabOff + len + 7) & ~7;
   return b;
 }
+/**
+ * A buffer of `n` bytes that owns its whole ArrayBuffer, not zero-filled
+ * first where the runtime allows (Bun's allocUnsafeSlow: half the cost of a
+ * zeroed Uint8Array at 64 KiB); the caller overwrites or zeroes every byte.
+ */
+function ownBuffer(n: number): Uint8Array {
+  const b = Buffer.allocUnsafeSlow(n);
+  return b.byteOffset === 0 && b.buffer.byteLength === n
+    ? new Uint8Array(b.buffer, 0, n)
+    : new Uint8Array(n);
+}
+
 /** Header of a large-message read (sctp_shim_recv_into). */
 const hdrBuf = new Uint8Array(REC_HDR);
 const hdrDv = new DataView(hdrBuf.buffer);
@@ -686,9 +698,7 @@ export class SctpSocket extends EventTarget {
    */
   #readLarge(chunk: number): "ok" | "eagain" | string {
     const size = Math.min(chunk, this.#largeLen);
-    // not zero-filled first (Bun: half the cost of new Uint8Array); never
-    // pooled, so the message owns its whole ArrayBuffer
-    const buf = new Uint8Array(Buffer.allocUnsafeSlow(size).buffer, 0, size);
+    const buf = ownBuffer(size);
     const n = lib.sctp_shim_recv_into(this.#fd, hdrBuf, buf, size);
     if (n < 0) {
       const e = errnoName(n);
