@@ -407,6 +407,20 @@ typedef union {
   struct cmsghdr align;
 } ctlbuf;
 
+/* A receiving msghdr over one iovec, with room for the sender's address
+ * and ancillary data. */
+static void recv_msghdr(struct msghdr *m, anyaddr *from, struct iovec *iov,
+                        ctlbuf *ctl) {
+  memset(m, 0, sizeof *m);
+  memset(from, 0, sizeof *from);
+  m->msg_name = from;
+  m->msg_namelen = sizeof *from;
+  m->msg_iov = iov;
+  m->msg_iovlen = 1;
+  m->msg_control = ctl->buf;
+  m->msg_controllen = sizeof ctl->buf;
+}
+
 int32_t sctp_shim_recv_batch(int32_t fd, uint8_t *buf, uint32_t cap,
                              uint32_t maxmsgs, uint32_t chunk) {
   uint32_t used = 0, got = 0;
@@ -431,14 +445,7 @@ int32_t sctp_shim_recv_batch(int32_t fd, uint8_t *buf, uint32_t cap,
 #else
       struct msghdr *m = &mh[k];
 #endif
-      memset(m, 0, sizeof *m);
-      memset(&from[k], 0, sizeof from[k]);
-      m->msg_name = &from[k];
-      m->msg_namelen = sizeof from[k];
-      m->msg_iov = &iov[k];
-      m->msg_iovlen = 1;
-      m->msg_control = ctl[k].buf;
-      m->msg_controllen = sizeof ctl[k].buf;
+      recv_msghdr(m, &from[k], &iov[k], &ctl[k]);
       pos += SHIM_REC_HDR + room;
       k++;
     }
@@ -482,14 +489,7 @@ int32_t sctp_shim_recv_into(int32_t fd, uint8_t *hdr, uint8_t *data,
   ctlbuf ctl;
   struct iovec iov = {.iov_base = data, .iov_len = cap};
   struct msghdr msg;
-  memset(&msg, 0, sizeof msg);
-  memset(&from, 0, sizeof from);
-  msg.msg_name = &from;
-  msg.msg_namelen = sizeof from;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = ctl.buf;
-  msg.msg_controllen = sizeof ctl.buf;
+  recv_msghdr(&msg, &from, &iov, &ctl);
   ssize_t r = recvmsg(fd, &msg, MSG_DONTWAIT);
   if (r < 0) return NEG_ERRNO;
   rec_out(hdr, &msg, r, &from);
