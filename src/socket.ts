@@ -352,6 +352,8 @@ export class SctpSocket extends EventTarget {
    */
   #spinRate = 1;
   #sleptAt = 0;
+  /** Something was sent since the last wait for data began. */
+  #sent = false;
   #extra: Record<string, unknown> = {
     debug: false,
     high_msgq_watermark: 8192,
@@ -550,6 +552,7 @@ export class SctpSocket extends EventTarget {
     const t = performance.now();
     if (this.#spinUntil === 0) {
       const budget = this.#spinBudget();
+      this.#sent = false;
       if (budget > 0) this.#spinUntil = t + budget;
     }
     if (this.#spinUntil !== 0) {
@@ -576,12 +579,15 @@ export class SctpSocket extends EventTarget {
 
   /**
    * This wait's busy-poll budget (ms): the fixed `busy_poll`; in AUTO mode
-   * the poller's budget while at least half of the recent waits were (or
-   * would have been) served within it, else 0. An unref'd socket sleeps.
+   * the poller's budget when the socket sent something since its last wait
+   * (request/response: a reply is coming; a pure receiver gains no
+   * throughput by spinning and would take CPU from its senders) and at least
+   * half of the recent waits were (or would have been) served within it,
+   * else 0. An unref'd socket sleeps.
    */
   #spinBudget(): number {
     if (this.#busyPoll !== AUTO) return this.#busyPoll;
-    return this.#spinRate >= 0.5 && poller.isRefd(this.#fd)
+    return this.#sent && this.#spinRate >= 0.5 && poller.isRefd(this.#fd)
       ? poller.spinBudget()
       : 0;
   }
@@ -1012,6 +1018,7 @@ export class SctpSocket extends EventTarget {
     } catch (e) {
       return Promise.reject(e);
     }
+    this.#sent = true;
     // the common case: nothing queued and the kernel takes it at once
     if (
       this.#sends.length === 0 &&
