@@ -180,8 +180,8 @@ export const SOCKET_OPTS: ReadonlySet<string> = new Set([
   "exclusiveaddruse",
 ]);
 
-// room for 16 default-sized (buffer 65536) pieces: one recvmmsg fills a batch
-let recvBuf = new Uint8Array(16 * (65536 + REC_HDR));
+// room for a batch of 64 slots of up to 16 KiB (LARGE)
+let recvBuf = new Uint8Array(64 * (16384 + REC_HDR));
 let recvDv = new DataView(recvBuf.buffer);
 // Received messages up to SLAB_MAX bytes are copied into a shared slab (as
 // Node pools small Buffers) and handed out as views: one allocation per slab
@@ -673,8 +673,12 @@ export class SctpSocket extends EventTarget {
   #readBatch(): "ok" | "eagain" | string {
     const chunk = Math.max(this.#buffer, 1);
     if (this.#large && chunk >= LARGE) return this.#readLarge(chunk);
-    if (recvBuf.length < chunk + REC_HDR + 8) {
-      recvBuf = new Uint8Array(chunk + REC_HDR + 4096);
+    // batch slots of at most LARGE bytes: a `buffer` (or recbuf) of 1 MiB
+    // must not make each recvmmsg slot 1 MiB, one message per syscall; a
+    // larger message arrives in pieces and switches to direct reads
+    const slot = Math.min(chunk, LARGE);
+    if (recvBuf.length < slot + REC_HDR + 8) {
+      recvBuf = new Uint8Array(slot + REC_HDR + 4096);
       recvDv = new DataView(recvBuf.buffer);
     }
     const n = lib.sctp_shim_recv_batch(
@@ -682,7 +686,7 @@ export class SctpSocket extends EventTarget {
       recvBuf,
       recvBuf.length,
       BATCH_MSGS,
-      chunk,
+      slot,
     );
     if (n < 0) {
       const e = errnoName(n);
