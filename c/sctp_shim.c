@@ -336,9 +336,6 @@ int32_t sctp_shim_send(int32_t fd, const uint8_t *data, uint32_t len,
   return r < 0 ? NEG_ERRNO : (int32_t)r;
 }
 
-/* Reads up to maxmsgs messages (or pieces of messages) into buf as records
- * (layout in sctp_shim.h), each read taking at most `chunk` data bytes.
- * Returns the bytes of records written, or -errno when nothing was read. */
 /* Fills the header of the record at rec from a completed recvmsg (data of
  * r bytes already at rec + SHIM_REC_HDR); returns the record's length. */
 static uint32_t rec_out(uint8_t *rec, const struct msghdr *msg, ssize_t r,

@@ -180,8 +180,14 @@ export const SOCKET_OPTS: ReadonlySet<string> = new Set([
   "exclusiveaddruse",
 ]);
 
-// room for a batch of 64 slots of up to 16 KiB (LARGE)
-let recvBuf = new Uint8Array(64 * (16384 + REC_HDR));
+/**
+ * Messages (pieces) of at least LARGE bytes are read one by one straight
+ * into their own buffer while they keep coming: copying them out of the
+ * shared batch buffer cost as much as the kernel's receive (64 KiB).
+ */
+const LARGE = 16384;
+// room for a batch of 64 slots of up to LARGE bytes
+let recvBuf = new Uint8Array(BATCH_MSGS * (LARGE + REC_HDR));
 let recvDv = new DataView(recvBuf.buffer);
 // Received messages up to SLAB_MAX bytes are copied into a shared slab (as
 // Node pools small Buffers) and handed out as views: one allocation per slab
@@ -222,12 +228,6 @@ function ownBuffer(n: number): Uint8Array {
 /** Header of a large-message read (sctp_shim_recv_into). */
 const hdrBuf = new Uint8Array(REC_HDR);
 const hdrDv = new DataView(hdrBuf.buffer);
-/**
- * Messages (pieces) of at least LARGE bytes are read one by one straight
- * into their own buffer while they keep coming: copying them out of the
- * shared batch buffer cost as much as the kernel's receive (64 KiB).
- */
-const LARGE = 16384;
 const encoder = new TextEncoder();
 
 /** Converts send data to one byte array (copying only iolists). */
@@ -367,10 +367,9 @@ export class SctpSocket extends EventTarget {
   #partial: Uint8Array[] = [];
   #partialLen = 0;
   #partialNotif = false;
-  /** The last data message was LARGE or more: read the next one directly
-   * into a buffer of #largeLen bytes. */
-  #large = false;
-  #largeLen = LARGE;
+  /** Size of the last data message when it was LARGE or more (the next
+   * one is read directly into a buffer of this size), else 0. */
+  #largeLen = 0;
   #waiter: Waiter | null = null;
   #sends: PendingSend[] = [];
   #readArmed = false;
@@ -672,7 +671,7 @@ export class SctpSocket extends EventTarget {
    */
   #readBatch(): "ok" | "eagain" | string {
     const chunk = Math.max(this.#buffer, 1);
-    if (this.#large && chunk >= LARGE) return this.#readLarge(chunk);
+    if (this.#largeLen !== 0 && chunk >= LARGE) return this.#readLarge(chunk);
     // batch slots of at most LARGE bytes: a `buffer` (or recbuf) of 1 MiB
     // must not make each recvmmsg slot 1 MiB, one message per syscall; a
     // larger message arrives in pieces and switches to direct reads
@@ -688,10 +687,7 @@ export class SctpSocket extends EventTarget {
       BATCH_MSGS,
       slot,
     );
-    if (n < 0) {
-      const e = errnoName(n);
-      return e === "eagain" ? "eagain" : e;
-    }
+    if (n < 0) return errnoName(n);
     let off = 0;
     const dv = recvDv;
     while (off < n) {
@@ -710,17 +706,15 @@ export class SctpSocket extends EventTarget {
     const size = Math.min(chunk, this.#largeLen);
     const buf = ownBuffer(size);
     const n = lib.sctp_shim_recv_into(this.#fd, hdrBuf, buf, size);
-    if (n < 0) {
-      const e = errnoName(n);
-      return e === "eagain" ? "eagain" : e;
+    if (n < 0) return errnoName(n);
+    let own: Uint8Array;
+    if (n >= size / 2) {
+      if (n < size) buf.fill(0, n); // no stale heap bytes behind `.buffer`
+      own = buf.subarray(0, n);
+    } else {
+      own = buf.slice(0, n); // need not keep `size` bytes alive
     }
-    if (n < size) buf.fill(0, n); // no stale heap bytes behind `.buffer`
-    // a much smaller one is copied out: it need not keep `size` bytes alive
-    this.#record(
-      hdrDv,
-      0,
-      n >= size / 2 ? buf.subarray(0, n) : buf.slice(0, n),
-    );
+    this.#record(hdrDv, 0, own);
     return "ok";
   }
 
@@ -736,8 +730,11 @@ export class SctpSocket extends EventTarget {
     const notif = (flags & RF_NOTIFICATION) !== 0;
     if (!notif) {
       const whole = this.#partialLen + dlen;
-      this.#large = whole >= LARGE;
-      if (this.#large && flags & RF_EOR) this.#largeLen = (whole + 7) & ~7;
+      this.#largeLen = whole < LARGE
+        ? 0
+        : flags & RF_EOR
+        ? (whole + 7) & ~7
+        : this.#largeLen || LARGE;
     }
     if (this.#partial.length > 0 && notif !== this.#partialNotif) {
       // a notification after part of a message (sctp_pdapi_event: partial
