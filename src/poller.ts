@@ -6,13 +6,18 @@
  * signalled with Atomics.notify and awaited here with Atomics.waitAsync
  * (Deno's postMessage costs milliseconds per hop under emulation; this costs
  * a fraction). Arming never needs to wake the worker. It runs only while
- * something is armed (plus a short idle grace) and never while no socket is
- * open, so it does not keep the process alive.
+ * something is armed (plus an idle grace of 1 s, doubled up to 16 s when the
+ * worker has to start again soon after an idle stop) and never while no
+ * socket is open, so it does not keep the process alive. While a worker
+ * starts, the main thread polls the queue itself (non-blocking, every
+ * millisecond), so no wait is held up by the start.
  *
  * Control block (Int32): [0] stop, [1] batch sequence (bumped by the
  * worker), [2] entries in the batch, [3] sequence acknowledged by the main
  * thread, [4..5] (one Float64) when the worker's wait returned the batch
- * (epoch milliseconds), then the batch from [8]: fd, revents pairs.
+ * (epoch milliseconds), [6] set by the worker once it waits, [7] set before
+ * its last (empty) batch after a stop, then the batch from [8]: fd, revents
+ * pairs.
  *
  * The hand-over delay (worker wake-up to main-thread dispatch) is measured on
  * every batch: it is what a socket saves by spinning instead of sleeping, so
@@ -27,11 +32,22 @@ import { lib, libPath } from "./lib.ts";
 /** poll flags (SHIM_POLL_*). */
 export const POLL_IN = 1, POLL_OUT = 2;
 
-const STOP = 0, SEQ = 1, COUNT = 2, ACK = 3, STAMP = 4, BATCH = 8;
+const STOP = 0, SEQ = 1, COUNT = 2, ACK = 3, STAMP = 4, READY = 6, DONE = 7;
+const BATCH = 8;
 const MAX_EVENTS = 64;
 const CTL_BYTES = (BATCH + MAX_EVENTS * 2) * 4;
 const PERSISTENT = 256;
-const IDLE_GRACE_MS = 1000;
+/**
+ * How long the worker outlives the last refd arming, doubled (up to the max)
+ * each time it has to start again soon after such a stop: a socket that
+ * waits now and then must not pay a worker start (hundreds of ms under
+ * emulation) every time.
+ */
+const IDLE_GRACE_MS = 1000, IDLE_GRACE_MAX_MS = 16000;
+/** The main thread's own polling interval while a worker starts (ms). */
+const BOOT_POLL_MS = 1;
+/** How long #listen waits for a stopping worker's last batch (ms). */
+const STOP_WAIT_MS = 3000;
 /** Adaptive spin budget bounds (ms) and its starting hop estimate. */
 const SPIN_MIN_MS = 0.05, SPIN_MAX_MS = 2, HOP_START_MS = 0.25;
 const epochNow = (): number => performance.timeOrigin + performance.now();
@@ -40,6 +56,7 @@ type WaitAsync = (
   a: Int32Array,
   i: number,
   v: number,
+  timeout?: number,
 ) => { async: boolean; value: Promise<unknown> | string };
 const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
 // The npm build (scripts/build-npm) bundles the worker as poller_worker.js
@@ -68,6 +85,11 @@ class Poller {
   #lastSpin = -Infinity;
   /** Moving average of the worker-to-main hand-over delay (ms). */
   #hop = HOP_START_MS;
+  #grace = IDLE_GRACE_MS;
+  /** When the worker last stopped for being idle (performance.now()). */
+  #idleStop = -Infinity;
+  #bootTimer: ReturnType<typeof setTimeout> | undefined;
+  #out: Uint8Array | null = null;
 
   #queue(): number {
     if (this.#q < 0) {
@@ -141,6 +163,19 @@ class Poller {
     this.#lastSpin = performance.now();
   }
 
+  /**
+   * The worker's state, for tests: whether it runs, whether it is still
+   * starting (the main thread polls meanwhile), and the idle grace (ms).
+   */
+  get state(): { running: boolean; booting: boolean; grace: number } {
+    const running = this.#worker !== null;
+    return {
+      running,
+      booting: running && Atomics.load(this.#ctl, READY) === 0,
+      grace: this.#grace,
+    };
+  }
+
   /** Whether the fd keeps the process alive while it waits. */
   isRefd(fd: number): boolean {
     return this.#slots.get(fd)?.refd ?? false;
@@ -168,16 +203,26 @@ class Poller {
     if (typeof ev.data !== "string") this.#dispatch(ev.data);
   };
 
-  /** Receives the worker's batches through the control block. */
+  /**
+   * Receives the worker's batches through the control block, until its last
+   * (empty) batch after a stop: a batch in flight at the stop is delivered.
+   */
   async #listen(ctl: Int32Array, wait: WaitAsync): Promise<void> {
     const stamp = new Float64Array(ctl.buffer, STAMP * 4, 1);
     let seen = 0;
     for (;;) {
-      const r = wait(ctl, SEQ, seen);
-      if (r.async) await r.value;
-      if (Atomics.load(ctl, STOP) !== 0) return;
       const seq = Atomics.load(ctl, SEQ);
-      if (seq === seen) continue;
+      if (seq === seen) {
+        if (Atomics.load(ctl, DONE) !== 0) return;
+        // a worker that never says it is done (killed) ends this too
+        const stopping = Atomics.load(ctl, STOP) !== 0;
+        const r = wait(ctl, SEQ, seen, stopping ? STOP_WAIT_MS : undefined);
+        if (r.async) await r.value;
+        if (stopping && r.value !== "ok" && Atomics.load(ctl, SEQ) === seen) {
+          return;
+        }
+        continue;
+      }
       const n = Atomics.load(ctl, COUNT);
       const batch = Array.from(ctl.subarray(BATCH, BATCH + n));
       const hop = epochNow() - stamp[0];
@@ -188,6 +233,32 @@ class Poller {
       this.#dispatch(batch);
     }
   }
+
+  /**
+   * While a worker starts (Deno: hundreds of ms under emulation), the main
+   * thread polls the queue itself, without blocking, so that a wait begun
+   * then is not held up by the start.
+   */
+  #bootPoll = (): void => {
+    this.#bootTimer = undefined;
+    const ctl = this.#ctl;
+    if (!this.#worker || Atomics.load(ctl, READY) !== 0) return;
+    const out = this.#out ??= new Uint8Array(MAX_EVENTS * 8);
+    const n = lib.sctp_shim_rq_wait(this.#q, out, MAX_EVENTS, 0);
+    if (n > 0) {
+      const dv = new DataView(out.buffer);
+      const batch: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const fd = dv.getInt32(i * 8, true);
+        // the wake pipe is the worker's
+        if (fd !== this.#wakeR) batch.push(fd, dv.getUint16(i * 8 + 4, true));
+      }
+      this.#dispatch(batch);
+    }
+    if (this.#worker && this.#bootTimer === undefined) {
+      this.#bootTimer = setTimeout(this.#bootPoll, BOOT_POLL_MS);
+    }
+  };
 
   #dispatch(d: ArrayLike<number>): void {
     for (let k = 0; k < d.length; k += 2) {
@@ -220,15 +291,21 @@ class Poller {
     const idle = () => {
       this.#idleTimer = undefined;
       if (this.#armedRefd !== 0) return;
-      const left = this.#lastSpin + IDLE_GRACE_MS - performance.now();
+      const left = this.#lastSpin + this.#grace - performance.now();
       if (left > 0) this.#idleTimer = setTimeout(idle, left);
-      else this.#stop();
+      else {
+        this.#stop();
+        this.#idleStop = performance.now();
+      }
     };
-    this.#idleTimer = setTimeout(idle, IDLE_GRACE_MS);
+    this.#idleTimer = setTimeout(idle, this.#grace);
   }
 
   #start(): void {
     if (this.#worker) return;
+    if (performance.now() - this.#idleStop < 2 * this.#grace) {
+      this.#grace = Math.min(2 * this.#grace, IDLE_GRACE_MAX_MS);
+    }
     const ctl = new Int32Array(new SharedArrayBuffer(CTL_BYTES));
     this.#ctl = ctl;
     const w = new Worker(new URL(WORKER, import.meta.url), { type: "module" });
@@ -242,6 +319,7 @@ class Poller {
     });
     this.#worker = w;
     if (waitAsync) void this.#listen(ctl, waitAsync);
+    this.#bootPoll();
   }
 
   #stop(): void {
@@ -252,14 +330,18 @@ class Poller {
     const w = this.#worker;
     if (!w) return;
     this.#worker = null;
-    // each worker has its own control block: one winding down keeps
-    // seeing STOP; notifying SEQ and ACK releases both waiting sides
+    if (this.#bootTimer !== undefined) {
+      clearTimeout(this.#bootTimer);
+      this.#bootTimer = undefined;
+    }
+    // Each worker has its own control block: one winding down keeps seeing
+    // STOP. The pipe wakes it from the queue's wait; it hands over what it
+    // holds, says it is done and closes itself (terminate() could drop a
+    // batch taken from the one-shot queue). Notifying SEQ wakes #listen to
+    // bound its wait for that.
     Atomics.store(this.#ctl, STOP, 1);
     Atomics.notify(this.#ctl, SEQ);
-    Atomics.notify(this.#ctl, ACK);
     lib.sctp_shim_wake(this.#wakeW);
-    w.onmessage = null;
-    w.terminate();
   }
 }
 

@@ -17,7 +17,9 @@ interface Init {
   shared: boolean;
 }
 
-const STOP = 0, SEQ = 1, COUNT = 2, ACK = 3, STAMP = 4, BATCH = 8;
+const STOP = 0, SEQ = 1, COUNT = 2, ACK = 3, STAMP = 4, READY = 6, DONE = 7;
+const BATCH = 8;
+const POLL_IN = 1, POLL_OUT = 2, REARM = 1;
 const MAX_EVENTS = 64;
 const WAIT_MS = 1000;
 
@@ -27,10 +29,34 @@ self.onmessage = async (ev: MessageEvent<Init>) => {
   const ctl = new Int32Array(ev.data.ctl);
   const stamp = new Float64Array(ev.data.ctl, STAMP * 4, 1);
   const lib = await openShim(libPath);
+  // the main thread polls the queue itself until this is set
+  Atomics.store(ctl, READY, 1);
   const out = new Uint8Array(MAX_EVENTS * 8);
   const dv = new DataView(out.buffer);
   const post = (self as unknown as { postMessage(m: unknown): void })
     .postMessage.bind(self);
+  // Stopping without the shared block: readiness taken from the one-shot
+  // queue after the main thread stopped listening would be lost; arm it
+  // again for whoever waits next (at worst a spurious wake-up: handlers
+  // read their own state, not revents).
+  const rearm = (ready: number[]) => {
+    for (let i = 0; i < ready.length; i += 2) {
+      lib.sctp_shim_rq_arm(queue, ready[i], POLL_IN | POLL_OUT, REARM);
+    }
+  };
+  // hands a batch over once the main thread has taken the previous one
+  const publish = (ready: number[], woke: number) => {
+    for (;;) {
+      const ack = Atomics.load(ctl, ACK);
+      if (ack === Atomics.load(ctl, SEQ)) break;
+      Atomics.wait(ctl, ACK, ack, WAIT_MS);
+    }
+    for (let i = 0; i < ready.length; i++) ctl[BATCH + i] = ready[i];
+    stamp[0] = woke;
+    Atomics.store(ctl, COUNT, ready.length);
+    Atomics.add(ctl, SEQ, 1);
+    Atomics.notify(ctl, SEQ);
+  };
   while (Atomics.load(ctl, STOP) === 0) {
     const n = lib.sctp_shim_rq_wait(queue, out, MAX_EVENTS, WAIT_MS);
     if (n <= 0) continue;
@@ -41,24 +67,19 @@ self.onmessage = async (ev: MessageEvent<Init>) => {
       if (fd === wakeFd) lib.sctp_shim_drain(wakeFd);
       else ready.push(fd, dv.getUint16(i * 8 + 4, true));
     }
-    if (ready.length === 0 || Atomics.load(ctl, STOP) !== 0) continue;
+    if (ready.length === 0) continue;
     if (!shared) {
-      post(ready);
+      if (Atomics.load(ctl, STOP) === 0) post(ready);
+      else rearm(ready);
       continue;
     }
-    // hand over once the main thread has taken the previous batch
-    for (;;) {
-      const ack = Atomics.load(ctl, ACK);
-      if (ack === Atomics.load(ctl, SEQ) || Atomics.load(ctl, STOP) !== 0) {
-        break;
-      }
-      Atomics.wait(ctl, ACK, ack, WAIT_MS);
-    }
-    for (let i = 0; i < ready.length; i++) ctl[BATCH + i] = ready[i];
-    stamp[0] = woke;
-    Atomics.store(ctl, COUNT, ready.length);
-    Atomics.add(ctl, SEQ, 1);
-    Atomics.notify(ctl, SEQ);
+    publish(ready, woke);
+  }
+  // the main thread listens until this last, empty batch: nothing taken
+  // from the queue before the stop is lost
+  if (shared) {
+    Atomics.store(ctl, DONE, 1);
+    publish([], 0);
   }
   self.close();
 };

@@ -29,3 +29,27 @@ describe("process lifetime (the poll worker never keeps it alive)", () => {
     });
   }
 });
+
+describe("poll worker restarts", () => {
+  it("a wait begun while the worker starts is served then; a quick restart doubles the idle grace", () => {
+    const f = fileURLToPath(
+      new URL("./fixtures/poller_restart.ts", import.meta.url),
+    );
+    const args = isBun ? [f] : ["run", "-A", f];
+    const r = spawnSync(process.execPath, args, {
+      encoding: "utf8",
+      timeout: 120000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const o = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+    assert.equal(o.startedFirst, true, "a waiting recv starts the worker");
+    assert.equal(o.stopped, true, "the worker stops after the idle grace");
+    assert.equal(o.startedBooting, true, "the recv started a worker");
+    assert.equal(o.data, "during boot");
+    // delivered by the main thread's polling, not after the worker's start
+    assert.equal(o.deliveredBooting, true);
+    assert.equal(o.stoppedAgain, true);
+    assert.equal(o.grace0, 1000);
+    assert.equal(o.grace1, 2000);
+  });
+});

@@ -312,12 +312,28 @@ describe("transfer", () => {
       }
       assert.ok(isReason("eagain")(err), `expected eagain, got ${err}`);
       assert.ok(sent > 0);
+      // data in flight is acked (the peer delays SACKs by up to 200 ms) and
+      // frees space until the peer's window is full too: fill until eagain
+      // holds for four tries 100 ms apart
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      for (let calm = 0; calm < 4;) {
+        await sleep(100);
+        chunk.fill(sent & 255);
+        try {
+          await cli.send(up, 0, chunk);
+          sent++;
+          calm = 0;
+        } catch (e) {
+          assert.ok(isReason("eagain")(e), `expected eagain, got ${e}`);
+          calm++;
+        }
+      }
       // default mode: the same send now waits for space
       await cli.setopts({ non_block_send: false });
       chunk.fill(sent & 255);
       let settled = false;
       const waiting = cli.send(up, 0, chunk).finally(() => settled = true);
-      await new Promise((r) => setTimeout(r, 0));
+      await sleep(50);
       assert.equal(settled, false, "the send waits while the buffer is full");
       for (let k = 0; k <= sent; k++) {
         const m = await recvData(srv, 60000);
