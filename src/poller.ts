@@ -6,11 +6,12 @@
  * signalled with Atomics.notify and awaited here with Atomics.waitAsync
  * (Deno's postMessage costs milliseconds per hop under emulation; this costs
  * a fraction). Arming never needs to wake the worker. It runs only while
- * something is armed (plus an idle grace of 1 s, doubled up to 16 s when the
- * worker has to start again soon after an idle stop) and never while no
- * socket is open, so it does not keep the process alive. While a worker
- * starts, the main thread polls the queue itself (non-blocking, every
- * millisecond), so no wait is held up by the start.
+ * something is armed (plus an idle grace of 1 s, doubled up to 16 s each time
+ * the worker has to start again within ten graces of an idle stop) and never
+ * while no socket is open, so it does not keep the process alive. While a
+ * worker starts, the main thread polls the queue itself (non-blocking, every
+ * millisecond), so no wait is held up by the start (Deno's `new Worker`
+ * itself blocks the thread for a while: the grace keeps restarts rare).
  *
  * Control block (Int32): [0] stop, [1] batch sequence (bumped by the
  * worker), [2] entries in the batch, [3] sequence acknowledged by the main
@@ -39,9 +40,8 @@ const CTL_BYTES = (BATCH + MAX_EVENTS * 2) * 4;
 const PERSISTENT = 256;
 /**
  * How long the worker outlives the last refd arming, doubled (up to the max)
- * each time it has to start again soon after such a stop: a socket that
- * waits now and then must not pay a worker start (hundreds of ms under
- * emulation) every time.
+ * each time it has to start again within ten graces of such a stop: a socket
+ * that waits now and then must not pay a worker start every time.
  */
 const IDLE_GRACE_MS = 1000, IDLE_GRACE_MAX_MS = 16000;
 /** The main thread's own polling interval while a worker starts (ms). */
@@ -303,7 +303,10 @@ class Poller {
 
   #start(): void {
     if (this.#worker) return;
-    if (performance.now() - this.#idleStop < 2 * this.#grace) {
+    // Deno's `new Worker` blocks this thread for hundreds of ms under
+    // emulation (tens natively): a restart within ten graces of an idle stop
+    // says the grace was too short for this process's pace
+    if (performance.now() - this.#idleStop < 10 * this.#grace) {
       this.#grace = Math.min(2 * this.#grace, IDLE_GRACE_MAX_MS);
     }
     const ctl = new Int32Array(new SharedArrayBuffer(CTL_BYTES));
