@@ -46,10 +46,14 @@ self.onmessage = async (ev: MessageEvent<Init>) => {
   };
   // hands a batch over once the main thread has taken the previous one
   const publish = (ready: number[], woke: number) => {
-    for (;;) {
+    // after a stop the main thread listens for a few seconds at most: do not
+    // wait for it forever
+    for (let late = 0; late < 3;) {
       const ack = Atomics.load(ctl, ACK);
       if (ack === Atomics.load(ctl, SEQ)) break;
-      Atomics.wait(ctl, ACK, ack, WAIT_MS);
+      if (Atomics.wait(ctl, ACK, ack, WAIT_MS) === "timed-out") {
+        if (Atomics.load(ctl, STOP) !== 0) late++;
+      }
     }
     for (let i = 0; i < ready.length; i++) ctl[BATCH + i] = ready[i];
     stamp[0] = woke;
