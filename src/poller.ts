@@ -13,12 +13,7 @@
  * millisecond), so no wait is held up by the start (Deno's `new Worker`
  * itself blocks the thread for a while: the grace keeps restarts rare).
  *
- * Control block (Int32): [0] stop, [1] batch sequence (bumped by the
- * worker), [2] entries in the batch, [3] sequence acknowledged by the main
- * thread, [4..5] (one Float64) when the worker's wait returned the batch
- * (epoch milliseconds), [6] set by the worker once it waits, [7] set before
- * its last (empty) batch after a stop, then the batch from [8]: fd, revents
- * pairs.
+ * The control block's layout is in poll_ctl.ts.
  *
  * The hand-over delay (worker wake-up to main-thread dispatch) is measured on
  * every batch: it is what a socket saves by spinning instead of sleeping, so
@@ -29,15 +24,24 @@
  */
 import { check } from "./errors.ts";
 import { lib, libPath } from "./lib.ts";
+import {
+  ACK,
+  BATCH,
+  collectReady,
+  COUNT,
+  CTL_BYTES,
+  DONE,
+  MAX_EVENTS,
+  PERSISTENT,
+  POLL_IN,
+  READY,
+  SEQ,
+  STAMP,
+  STOP,
+} from "./poll_ctl.ts";
 
-/** poll flags (SHIM_POLL_*). */
-export const POLL_IN = 1, POLL_OUT = 2;
+export { POLL_IN, POLL_OUT } from "./poll_ctl.ts";
 
-const STOP = 0, SEQ = 1, COUNT = 2, ACK = 3, STAMP = 4, READY = 6, DONE = 7;
-const BATCH = 8;
-const MAX_EVENTS = 64;
-const CTL_BYTES = (BATCH + MAX_EVENTS * 2) * 4;
-const PERSISTENT = 256;
 /**
  * How long the worker outlives the last refd arming, doubled (up to the max)
  * each time it has to start again within ten graces of such a stop: a socket
@@ -89,7 +93,8 @@ class Poller {
   /** When the worker last stopped for being idle (performance.now()). */
   #idleStop = -Infinity;
   #bootTimer: ReturnType<typeof setTimeout> | undefined;
-  #out: Uint8Array | null = null;
+  /** The boot poll's wait output (lazily). */
+  #out: { buf: Uint8Array; dv: DataView } | null = null;
 
   #queue(): number {
     if (this.#q < 0) {
@@ -243,16 +248,15 @@ class Poller {
     this.#bootTimer = undefined;
     const ctl = this.#ctl;
     if (!this.#worker || Atomics.load(ctl, READY) !== 0) return;
-    const out = this.#out ??= new Uint8Array(MAX_EVENTS * 8);
-    const n = lib.sctp_shim_rq_wait(this.#q, out, MAX_EVENTS, 0);
+    if (!this.#out) {
+      const buf = new Uint8Array(MAX_EVENTS * 8);
+      this.#out = { buf, dv: new DataView(buf.buffer) };
+    }
+    const n = lib.sctp_shim_rq_wait(this.#q, this.#out.buf, MAX_EVENTS, 0);
     if (n > 0) {
-      const dv = new DataView(out.buffer);
       const batch: number[] = [];
-      for (let i = 0; i < n; i++) {
-        const fd = dv.getInt32(i * 8, true);
-        // the wake pipe is the worker's
-        if (fd !== this.#wakeR) batch.push(fd, dv.getUint16(i * 8 + 4, true));
-      }
+      // the wake pipe is the worker's: left for it to drain
+      collectReady(this.#out.dv, n, this.#wakeR, batch);
       this.#dispatch(batch);
     }
     if (this.#worker && this.#bootTimer === undefined) {
@@ -330,8 +334,7 @@ class Poller {
       clearTimeout(this.#idleTimer);
       this.#idleTimer = undefined;
     }
-    const w = this.#worker;
-    if (!w) return;
+    if (!this.#worker) return;
     this.#worker = null;
     if (this.#bootTimer !== undefined) {
       clearTimeout(this.#bootTimer);

@@ -2,12 +2,27 @@
  * The poll worker: one per process. Blocks in the shim's readiness queue
  * (epoll/kqueue, one-shot arms made by the main thread) and posts
  * `[fd, revents, ...]` batches to the main thread: through the shared
- * control block and Atomics.notify (layout in poller.ts), or postMessage
+ * control block and Atomics.notify (layout in poll_ctl.ts), or postMessage
  * where Atomics.waitAsync is missing. A pipe wakes it to stop.
  *
  * @module
  */
 import { openShim } from "../ffi/load.ts";
+import {
+  ACK,
+  ARM,
+  BATCH,
+  collectReady,
+  COUNT,
+  DONE,
+  MAX_EVENTS,
+  POLL_IN,
+  POLL_OUT,
+  READY,
+  SEQ,
+  STAMP,
+  STOP,
+} from "./poll_ctl.ts";
 
 interface Init {
   libPath: string;
@@ -17,10 +32,6 @@ interface Init {
   shared: boolean;
 }
 
-const STOP = 0, SEQ = 1, COUNT = 2, ACK = 3, STAMP = 4, READY = 6, DONE = 7;
-const BATCH = 8;
-const POLL_IN = 1, POLL_OUT = 2, REARM = 1;
-const MAX_EVENTS = 64;
 const WAIT_MS = 1000;
 
 self.onmessage = async (ev: MessageEvent<Init>) => {
@@ -41,7 +52,7 @@ self.onmessage = async (ev: MessageEvent<Init>) => {
   // read their own state, not revents).
   const rearm = (ready: number[]) => {
     for (let i = 0; i < ready.length; i += 2) {
-      lib.sctp_shim_rq_arm(queue, ready[i], POLL_IN | POLL_OUT, REARM);
+      lib.sctp_shim_rq_arm(queue, ready[i], POLL_IN | POLL_OUT, ARM);
     }
   };
   // hands a batch over once the main thread has taken the previous one
@@ -66,11 +77,7 @@ self.onmessage = async (ev: MessageEvent<Init>) => {
     if (n <= 0) continue;
     const woke = performance.timeOrigin + performance.now();
     const ready: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const fd = dv.getInt32(i * 8, true);
-      if (fd === wakeFd) lib.sctp_shim_drain(wakeFd);
-      else ready.push(fd, dv.getUint16(i * 8 + 4, true));
-    }
+    if (collectReady(dv, n, wakeFd, ready)) lib.sctp_shim_drain(wakeFd);
     if (ready.length === 0) continue;
     if (!shared) {
       if (Atomics.load(ctl, STOP) === 0) post(ready);

@@ -187,8 +187,8 @@ export const SOCKET_OPTS: ReadonlySet<string> = new Set([
  */
 const LARGE = 16384;
 // room for a batch of 64 slots of up to LARGE bytes
-let recvBuf = new Uint8Array(BATCH_MSGS * (LARGE + REC_HDR));
-let recvDv = new DataView(recvBuf.buffer);
+const recvBuf = new Uint8Array(BATCH_MSGS * (LARGE + REC_HDR));
+const recvDv = new DataView(recvBuf.buffer);
 // Received messages up to SLAB_MAX bytes are copied into a shared slab (as
 // Node pools small Buffers) and handed out as views: one allocation per slab
 // instead of one per message, and `.buffer` already exists (in JSC, a fresh
@@ -676,10 +676,6 @@ export class SctpSocket extends EventTarget {
     // must not make each recvmmsg slot 1 MiB, one message per syscall; a
     // larger message arrives in pieces and switches to direct reads
     const slot = Math.min(chunk, LARGE);
-    if (recvBuf.length < slot + REC_HDR + 8) {
-      recvBuf = new Uint8Array(slot + REC_HDR + 4096);
-      recvDv = new DataView(recvBuf.buffer);
-    }
     const n = lib.sctp_shim_recv_batch(
       this.#fd,
       recvBuf,
