@@ -9,6 +9,10 @@
  *   SCTP_BENCH_ONLY=tput64,rtt              cells to run (ids below)
  *   SCTP_BENCH_REPS=5                       repetitions (median reported)
  *   SCTP_BENCH_WARMUP=2                     leading runs dropped (JIT warm-up)
+ *   SCTP_BENCH_ROUNDS=3                     the repetitions are split into
+ *                                           this many rounds, each running
+ *                                           every implementation (rotating
+ *                                           order); warm-up in each process
  *   SCTP_BENCH_SCALE=1                      multiplies message counts
  *   SCTP_BENCH_OUT=FILE                     also write the raw results (JSON)
  *
@@ -20,6 +24,7 @@ const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const env = (k: string) => Deno.env.get(k);
 const reps = Number(env("SCTP_BENCH_REPS") ?? 5);
 const warmup = Number(env("SCTP_BENCH_WARMUP") ?? 2);
+const rounds = Number(env("SCTP_BENCH_ROUNDS") ?? 3);
 const scale = Number(env("SCTP_BENCH_SCALE") ?? 1);
 const impls = (env("SCTP_BENCH_IMPLS") ?? "deno bun c erlang").split(/[\s,]+/)
   .filter(Boolean);
@@ -229,39 +234,72 @@ const t0 = Date.now();
 const runIds = [...new Set(CELLS.map((c) => c.id))].filter((id) =>
   !only || only.includes(id)
 );
+/** One process of `impl` running `cell` for `n` measured repetitions. */
+function runOnce(impl: string, cell: Cell, n: number): Outcome {
+  const args = [
+    cell.workload,
+    ...Object.entries({ ...cell.params, reps: n + warmup }).map((
+      [k, v],
+    ) => `${k}=${v}`),
+  ];
+  let o: Outcome;
+  try {
+    const r = sh(command(impl, dir, args), 300_000);
+    const line = r.stdout.trim().split("\n").filter((l) => l.startsWith("{"))
+      .pop();
+    o = line ? JSON.parse(line) : {
+      ok: false,
+      runs: [],
+      error: `exit ${r.code}: ${r.stderr.trim().split("\n").pop() ?? ""}`,
+    };
+  } catch (e) {
+    o = { ok: false, runs: [], error: String(e) };
+  }
+  // the first runs warm up JITs and caches; every impl drops as many
+  if (o.ok) o.runs = o.runs.slice(warmup);
+  return o;
+}
+
+/**
+ * The rounds of one implementation as one outcome: all repetitions, failed
+ * if any round failed, and per-process figures (memory per association) as
+ * the median over the rounds.
+ */
+function merge(os: Outcome[]): Outcome {
+  const bad = os.find((o) => !o.ok);
+  if (bad) return bad;
+  const out: Outcome = { ...os[0], runs: os.flatMap((o) => o.runs) };
+  for (const [k, v] of Object.entries(os[0])) {
+    if (typeof v === "number") out[k] = median(os.map((o) => o[k] as number));
+  }
+  return out;
+}
+
 for (const id of runIds) {
   const cell = CELLS.find((c) => c.id === id)!;
-  results[id] = {};
-  for (const impl of impls) {
-    const args = [
-      cell.workload,
-      ...Object.entries({ ...cell.params, reps: reps + warmup }).map((
-        [k, v],
-      ) => `${k}=${v}`),
-    ];
-    const t = Date.now();
-    let o: Outcome;
-    try {
-      const r = sh(command(impl, dir, args), 300_000);
-      const line = r.stdout.trim().split("\n").filter((l) => l.startsWith("{"))
-        .pop();
-      o = line ? JSON.parse(line) : {
-        ok: false,
-        runs: [],
-        error: `exit ${r.code}: ${r.stderr.trim().split("\n").pop() ?? ""}`,
-      };
-    } catch (e) {
-      o = { ok: false, runs: [], error: String(e) };
+  const got: Record<string, Outcome[]> = {};
+  // The repetitions are split into rounds, and every round runs each
+  // implementation once, the order rotating: the host's slow phases (a
+  // shared machine, an emulated kernel) then fall on every implementation
+  // alike instead of on whichever ran during them.
+  const nr = Math.max(1, Math.min(rounds, reps));
+  for (let round = 0; round < nr; round++) {
+    const n = Math.floor(reps / nr) + (round < reps % nr ? 1 : 0);
+    for (let k = 0; k < impls.length; k++) {
+      const impl = impls[(k + round) % impls.length];
+      if (got[impl]?.some((o) => !o.ok)) continue; // failed: not again
+      const t = Date.now();
+      const o = runOnce(impl, cell, n);
+      (got[impl] ??= []).push(o);
+      console.error(
+        `bench: ${id} ${impl} round ${round + 1}/${nr} ${
+          ((Date.now() - t) / 1000).toFixed(1)
+        }s ${o.ok ? JSON.stringify(o.runs) : "FAILED: " + o.error}`,
+      );
     }
-    // the first runs warm up JITs and caches; every impl drops as many
-    if (o.ok) o.runs = o.runs.slice(warmup);
-    results[id][impl] = o;
-    console.error(
-      `bench: ${id} ${impl} ${((Date.now() - t) / 1000).toFixed(1)}s ${
-        o.ok ? JSON.stringify(o.runs) : "FAILED: " + o.error
-      }`,
-    );
   }
+  results[id] = {};
+  for (const impl of impls) results[id][impl] = merge(got[impl]);
 }
 
 // ---- the table ----
@@ -303,7 +341,9 @@ for (const cell of CELLS) {
 }
 console.log(lines.join("\n"));
 console.log(
-  `\n${reps} runs each after ${warmup} warm-up run(s), median shown. Ratios use the first metric; for RTT ` +
+  `\n${reps} runs each (in ${
+    Math.max(1, Math.min(rounds, reps))
+  } rounds, each process after ${warmup} warm-up run(s)), median shown. Ratios use the first metric; for RTT ` +
     `and memory lower is better (a ratio above 1 means slower/larger). ` +
     `Total ${
       ((Date.now() - t0) / 1000).toFixed(0)

@@ -6,9 +6,10 @@
  * signalled with Atomics.notify and awaited here with Atomics.waitAsync
  * (Deno's postMessage costs milliseconds per hop under emulation; this costs
  * a fraction). Arming never needs to wake the worker. It runs only while
- * something is armed (plus an idle grace of 1 s, doubled up to 16 s each time
- * the worker has to start again within ten graces of an idle stop) and never
- * while no socket is open, so it does not keep the process alive. While a
+ * something is armed or a socket is in use (reading or sending data), plus
+ * an idle grace of 1 s, doubled up to 16 s each time the worker has to start
+ * again within ten graces of an idle stop, and never while no socket is
+ * open, so it does not keep an idle process alive. While a
  * worker starts, the main thread polls the queue itself (non-blocking, every
  * millisecond), so no wait is held up by the start (Deno's `new Worker`
  * itself blocks the thread for a while: the grace keeps restarts rare).
@@ -85,13 +86,15 @@ class Poller {
   #wakeW = -1;
   #armedRefd = 0;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Last time a busy-polling socket waited for data (performance.now()). */
-  #lastSpin = -Infinity;
+  /** A socket was used (data read or sent, or a busy-poll) since the idle
+   * timer was set. */
+  #used = false;
   /** Moving average of the worker-to-main hand-over delay (ms). */
   #hop = HOP_START_MS;
   #grace = IDLE_GRACE_MS;
   /** When the worker last stopped for being idle (performance.now()). */
   #idleStop = -Infinity;
+  #starts = 0;
   #bootTimer: ReturnType<typeof setTimeout> | undefined;
   /** The boot poll's wait output (lazily). */
   #out: { buf: Uint8Array; dv: DataView } | null = null;
@@ -160,24 +163,34 @@ class Poller {
   }
 
   /**
-   * A socket is busy-polling (waiting for data without arming): the worker
-   * stays up through the idle grace as if something were armed, so falling
-   * back to it does not pay a worker start.
+   * A socket read or sent data, or is busy-polling (waiting without
+   * arming): the worker stays up through the next idle grace as if
+   * something were armed. A socket whose reads always find data never arms,
+   * yet it is not idle: stopping the worker under it would make its first
+   * wait pay a worker start (hundreds of ms under emulation, while the
+   * peer's window fills).
    */
   touch(): void {
-    this.#lastSpin = performance.now();
+    this.#used = true;
   }
 
   /**
    * The worker's state, for tests: whether it runs, whether it is still
-   * starting (the main thread polls meanwhile), and the idle grace (ms).
+   * starting (the main thread polls meanwhile), the idle grace (ms) and how
+   * many times a worker was started.
    */
-  get state(): { running: boolean; booting: boolean; grace: number } {
+  get state(): {
+    running: boolean;
+    booting: boolean;
+    grace: number;
+    starts: number;
+  } {
     const running = this.#worker !== null;
     return {
       running,
       booting: running && Atomics.load(this.#ctl, READY) === 0,
       grace: this.#grace,
+      starts: this.#starts,
     };
   }
 
@@ -295,13 +308,15 @@ class Poller {
     const idle = () => {
       this.#idleTimer = undefined;
       if (this.#armedRefd !== 0) return;
-      const left = this.#lastSpin + this.#grace - performance.now();
-      if (left > 0) this.#idleTimer = setTimeout(idle, left);
-      else {
+      if (this.#used) {
+        this.#used = false;
+        this.#idleTimer = setTimeout(idle, this.#grace);
+      } else {
         this.#stop();
         this.#idleStop = performance.now();
       }
     };
+    this.#used = false;
     this.#idleTimer = setTimeout(idle, this.#grace);
   }
 
@@ -313,6 +328,7 @@ class Poller {
     if (performance.now() - this.#idleStop < 10 * this.#grace) {
       this.#grace = Math.min(2 * this.#grace, IDLE_GRACE_MAX_MS);
     }
+    this.#starts++;
     const ctl = new Int32Array(new SharedArrayBuffer(CTL_BYTES));
     this.#ctl = ctl;
     const w = new Worker(new URL(WORKER, import.meta.url), { type: "module" });

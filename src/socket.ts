@@ -684,6 +684,7 @@ export class SctpSocket extends EventTarget {
       slot,
     );
     if (n < 0) return errnoName(n);
+    poller.touch();
     let off = 0;
     const dv = recvDv;
     while (off < n) {
@@ -703,6 +704,7 @@ export class SctpSocket extends EventTarget {
     const buf = ownBuffer(size);
     const n = lib.sctp_shim_recv_into(this.#fd, hdrBuf, buf, size);
     if (n < 0) return errnoName(n);
+    poller.touch();
     let own: Uint8Array;
     if (n >= size / 2) {
       if (n < size) buf.fill(0, n); // no stale heap bytes behind `.buffer`
@@ -1075,7 +1077,10 @@ export class SctpSocket extends EventTarget {
   #submit(p: PendingSend): Promise<void> {
     if (this.#sends.length === 0) {
       const r = this.#trySend(p);
-      if (r >= 0) return RESOLVED;
+      if (r >= 0) {
+        poller.touch();
+        return RESOLVED;
+      }
       let e = errnoName(r);
       if (e === "emsgsize" && this.#growSndbuf(p.bytes.length)) {
         const r2 = this.#trySend(p);
@@ -1151,6 +1156,7 @@ export class SctpSocket extends EventTarget {
         continue;
       }
       this.#sends.shift();
+      poller.touch();
       p.resolve();
     }
   }

@@ -51,5 +51,9 @@ describe("poll worker restarts", () => {
     assert.equal(o.stoppedAgain, true);
     assert.equal(o.grace0, 1000);
     assert.equal(o.grace1, 2000);
+    assert.ok(o.busyMsgs > 10, `only ${o.busyMsgs} messages in the busy phase`);
+    assert.equal(o.busyRunning, true, "use without waits keeps the worker up");
+    assert.equal(o.busyStarts, 0, "no worker start while in use");
+    assert.equal(o.stoppedAfterUse, true, "and it stops once the use ends");
   });
 });
