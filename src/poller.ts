@@ -6,7 +6,7 @@
  * signalled with Atomics.notify and awaited here with Atomics.waitAsync
  * (Deno's postMessage costs milliseconds per hop under emulation; this costs
  * a fraction). Arming never needs to wake the worker. It runs only while
- * something is armed or a socket is in use (reading or sending data), plus
+ * something is armed or a socket is in use (reading or sending), plus
  * an idle grace of 1 s, doubled up to 16 s each time the worker has to start
  * again within ten graces of an idle stop, and never while no socket is
  * open, so it does not keep an idle process alive. While a
@@ -86,8 +86,7 @@ class Poller {
   #wakeW = -1;
   #armedRefd = 0;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
-  /** A socket was used (data read or sent, or a busy-poll) since the idle
-   * timer was set. */
+  /** A socket read or sent (or tried to) since the idle timer was set. */
   #used = false;
   /** Moving average of the worker-to-main hand-over delay (ms). */
   #hop = HOP_START_MS;
@@ -163,7 +162,7 @@ class Poller {
   }
 
   /**
-   * A socket read or sent data, or is busy-polling (waiting without
+   * A socket read or sent (or tried to: a busy-poll retries without
    * arming): the worker stays up through the next idle grace as if
    * something were armed. A socket whose reads always find data never arms,
    * yet it is not idle: stopping the worker under it would make its first

@@ -225,6 +225,8 @@ function ownBuffer(n: number): Uint8Array {
     : new Uint8Array(n);
 }
 
+/** An unused large-read buffer (its read found nothing), for the next. */
+let spare: Uint8Array | null = null;
 /** Header of a large-message read (sctp_shim_recv_into). */
 const hdrBuf = new Uint8Array(REC_HDR);
 const hdrDv = new DataView(hdrBuf.buffer);
@@ -623,7 +625,6 @@ export class SctpSocket extends EventTarget {
       w.expire!();
       return;
     }
-    poller.touch();
     this.#service();
   };
 
@@ -670,6 +671,7 @@ export class SctpSocket extends EventTarget {
    * own buffer (no second copy).
    */
   #readBatch(): "ok" | "eagain" | string {
+    poller.touch();
     const chunk = Math.max(this.#buffer, 1);
     if (this.#largeLen !== 0 && chunk >= LARGE) return this.#readLarge(chunk);
     // batch slots of at most LARGE bytes: a `buffer` (or recbuf) of 1 MiB
@@ -684,7 +686,6 @@ export class SctpSocket extends EventTarget {
       slot,
     );
     if (n < 0) return errnoName(n);
-    poller.touch();
     let off = 0;
     const dv = recvDv;
     while (off < n) {
@@ -701,16 +702,22 @@ export class SctpSocket extends EventTarget {
    */
   #readLarge(chunk: number): "ok" | "eagain" | string {
     const size = Math.min(chunk, this.#largeLen);
-    const buf = ownBuffer(size);
+    // the buffer of a read that found nothing serves the next one: a wait
+    // (each spin included) would otherwise allocate one for nothing
+    const buf = spare?.length === size ? spare : ownBuffer(size);
+    spare = null;
     const n = lib.sctp_shim_recv_into(this.#fd, hdrBuf, buf, size);
-    if (n < 0) return errnoName(n);
-    poller.touch();
+    if (n < 0) {
+      spare = buf;
+      return errnoName(n);
+    }
     let own: Uint8Array;
     if (n >= size / 2) {
       if (n < size) buf.fill(0, n); // no stale heap bytes behind `.buffer`
       own = buf.subarray(0, n);
     } else {
       own = buf.slice(0, n); // need not keep `size` bytes alive
+      spare = buf; // not handed out: its bytes are overwritten next time
     }
     this.#record(hdrDv, 0, own);
     return "ok";
@@ -1061,6 +1068,7 @@ export class SctpSocket extends EventTarget {
   }
 
   #trySend(p: PendingSend): number {
+    poller.touch();
     return lib.sctp_shim_send(
       this.#fd,
       p.bytes,
@@ -1077,10 +1085,7 @@ export class SctpSocket extends EventTarget {
   #submit(p: PendingSend): Promise<void> {
     if (this.#sends.length === 0) {
       const r = this.#trySend(p);
-      if (r >= 0) {
-        poller.touch();
-        return RESOLVED;
-      }
+      if (r >= 0) return RESOLVED;
       let e = errnoName(r);
       if (e === "emsgsize" && this.#growSndbuf(p.bytes.length)) {
         const r2 = this.#trySend(p);
@@ -1156,7 +1161,6 @@ export class SctpSocket extends EventTarget {
         continue;
       }
       this.#sends.shift();
-      poller.touch();
       p.resolve();
     }
   }
