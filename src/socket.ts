@@ -1025,6 +1025,7 @@ export class SctpSocket extends EventTarget {
       return Promise.reject(e);
     }
     this.#sent = true;
+    poller.touch();
     // the common case: nothing queued and the kernel takes it at once
     if (
       this.#sends.length === 0 &&

@@ -53,6 +53,8 @@ describe("poll worker restarts", () => {
     assert.equal(o.grace1, 2000);
     assert.ok(o.busyMsgs > 10, `only ${o.busyMsgs} messages in the busy phase`);
     assert.equal(o.busyRunning, true, "use without waits keeps the worker up");
+    assert.ok(o.sendMsgs > 10, `only ${o.sendMsgs} sends in the send phase`);
+    assert.equal(o.sendRunning, true, "sending without waits keeps it up");
     assert.equal(o.busyStarts, 0, "no worker start while in use");
     assert.equal(o.stoppedAfterUse, true, "and it stops once the use ends");
   });
