@@ -9,7 +9,7 @@
  *   SCTP_BENCH_ONLY=tput64,rtt              cells to run (ids below)
  *   SCTP_BENCH_REPS=5                       repetitions (median reported)
  *   SCTP_BENCH_WARMUP=2                     leading runs dropped (JIT warm-up)
- *   SCTP_BENCH_ROUNDS=3                     the repetitions are split into
+ *   SCTP_BENCH_ROUNDS=5                     the repetitions are split into
  *                                           this many rounds, each running
  *                                           every implementation (rotating
  *                                           order); warm-up in each process
@@ -24,7 +24,7 @@ const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const env = (k: string) => Deno.env.get(k);
 const reps = Number(env("SCTP_BENCH_REPS") ?? 5);
 const warmup = Number(env("SCTP_BENCH_WARMUP") ?? 2);
-const rounds = Number(env("SCTP_BENCH_ROUNDS") ?? 3);
+const rounds = Number(env("SCTP_BENCH_ROUNDS") ?? 5);
 const scale = Number(env("SCTP_BENCH_SCALE") ?? 1);
 const impls = (env("SCTP_BENCH_IMPLS") ?? "deno bun c erlang").split(/[\s,]+/)
   .filter(Boolean);
@@ -57,6 +57,16 @@ const CELLS: Cell[] = [
     metrics: ["msgs_per_s", "mb_per_s"],
     unit: "",
   })),
+  {
+    // a receiver that spins instead of sleeping between messages (C and
+    // Erlang ignore busy_poll: their receivers block in the kernel)
+    id: "tput64kbusy",
+    label: "1:N one assoc, 64 KiB, busy_poll 2 ms (msg/s · MB/s)",
+    workload: "tput",
+    params: { size: 65536, count: n(1000), busy_poll: 2000 },
+    metrics: ["msgs_per_s", "mb_per_s"],
+    unit: "",
+  },
   {
     id: "rtt",
     label: "ping-pong 64 B, median RTT (µs)",
