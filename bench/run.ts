@@ -24,7 +24,10 @@ const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const env = (k: string) => Deno.env.get(k);
 const reps = Number(env("SCTP_BENCH_REPS") ?? 5);
 const warmup = Number(env("SCTP_BENCH_WARMUP") ?? 2);
-const rounds = Number(env("SCTP_BENCH_ROUNDS") ?? 5);
+const rounds = Math.max(
+  1,
+  Math.min(Number(env("SCTP_BENCH_ROUNDS") ?? 5), reps),
+);
 const scale = Number(env("SCTP_BENCH_SCALE") ?? 1);
 const impls = (env("SCTP_BENCH_IMPLS") ?? "deno bun c erlang").split(/[\s,]+/)
   .filter(Boolean);
@@ -292,9 +295,8 @@ for (const id of runIds) {
   // implementation once, the order rotating: the host's slow phases (a
   // shared machine, an emulated kernel) then fall on every implementation
   // alike instead of on whichever ran during them.
-  const nr = Math.max(1, Math.min(rounds, reps));
-  for (let round = 0; round < nr; round++) {
-    const n = Math.floor(reps / nr) + (round < reps % nr ? 1 : 0);
+  for (let round = 0; round < rounds; round++) {
+    const n = Math.floor(reps / rounds) + (round < reps % rounds ? 1 : 0);
     for (let k = 0; k < impls.length; k++) {
       const impl = impls[(k + round) % impls.length];
       if (got[impl]?.some((o) => !o.ok)) continue; // failed: not again
@@ -302,7 +304,7 @@ for (const id of runIds) {
       const o = runOnce(impl, cell, n);
       (got[impl] ??= []).push(o);
       console.error(
-        `bench: ${id} ${impl} round ${round + 1}/${nr} ${
+        `bench: ${id} ${impl} round ${round + 1}/${rounds} ${
           ((Date.now() - t) / 1000).toFixed(1)
         }s ${o.ok ? JSON.stringify(o.runs) : "FAILED: " + o.error}`,
       );
@@ -351,9 +353,7 @@ for (const cell of CELLS) {
 }
 console.log(lines.join("\n"));
 console.log(
-  `\n${reps} runs each (in ${
-    Math.max(1, Math.min(rounds, reps))
-  } rounds, each process after ${warmup} warm-up run(s)), median shown. Ratios use the first metric; for RTT ` +
+  `\n${reps} runs each (in ${rounds} rounds, each process after ${warmup} warm-up run(s)), median shown. Ratios use the first metric; for RTT ` +
     `and memory lower is better (a ratio above 1 means slower/larger). ` +
     `Total ${
       ((Date.now() - t0) / 1000).toFixed(0)

@@ -1025,21 +1025,10 @@ export class SctpSocket extends EventTarget {
       return Promise.reject(e);
     }
     this.#sent = true;
-    poller.touch();
     // the common case: nothing queued and the kernel takes it at once
     if (
       this.#sends.length === 0 &&
-      lib.sctp_shim_send(
-          this.#fd,
-          bytes,
-          bytes.length,
-          assoc,
-          stream,
-          ppid,
-          flags,
-          context,
-          ttl,
-        ) >= 0
+      this.#sendNow(bytes, assoc, stream, ppid, flags, context, ttl) >= 0
     ) return RESOLVED;
     return this.#submit(
       this.#pending(bytes, assoc, stream, ppid, flags, context, ttl),
@@ -1068,12 +1057,33 @@ export class SctpSocket extends EventTarget {
     };
   }
 
-  #trySend(p: PendingSend): number {
+  /** One `sendmsg` (negative errno on failure); marks the poller used. */
+  #sendNow(
+    bytes: Uint8Array,
+    assoc: number,
+    stream: number,
+    ppid: number,
+    flags: number,
+    context: number,
+    ttl: number,
+  ): number {
     poller.touch();
     return lib.sctp_shim_send(
       this.#fd,
+      bytes,
+      bytes.length,
+      assoc,
+      stream,
+      ppid,
+      flags,
+      context,
+      ttl,
+    );
+  }
+
+  #trySend(p: PendingSend): number {
+    return this.#sendNow(
       p.bytes,
-      p.bytes.length,
       p.assoc,
       p.stream,
       p.ppid,
