@@ -284,6 +284,13 @@ function assocId(a: unknown, what: string): number {
   );
 }
 
+/**
+ * A delay setTimeout takes: at most 2^31-1 ms (a longer one fires after
+ * 1 ms, with a warning); a longer timeout sets its timer again when it fires.
+ */
+const timerDelay = (ms: number): number =>
+  Math.min(2 ** 31 - 1, Math.max(0, Math.ceil(ms)));
+
 function timeoutArg(t: unknown, what: string): number {
   if (t === undefined || t === "infinity" || t === Infinity) return -1;
   if (typeof t !== "number" || !Number.isInteger(t)) {
@@ -896,19 +903,24 @@ export class SctpSocket extends EventTarget {
       if (this.#waiter !== w) return;
       if (ms === 0) return cancel(new SctpError("timeout"));
       if (ms > 0) {
-        const expire = () => cancel(new SctpError("timeout"));
+        const deadline = performance.now() + ms;
+        const expire = () => {
+          const left = deadline - performance.now();
+          // a timeout past setTimeout's limit waits in steps
+          if (left > 1) timer = setTimeout(expire, timerDelay(left));
+          else cancel(new SctpError("timeout"));
+        };
         if (this.#spinScheduled) {
           // busy-polling: a timer only if the socket goes to sleep
-          const deadline = performance.now() + ms;
           w.deadline = deadline;
           w.expire = expire;
           w.sleep = () => {
             timer = setTimeout(
               expire,
-              Math.max(0, Math.ceil(deadline - performance.now())),
+              timerDelay(deadline - performance.now()),
             );
           };
-        } else timer = setTimeout(expire, ms);
+        } else timer = setTimeout(expire, timerDelay(ms));
       }
       signal?.addEventListener("abort", onAbort);
     });
@@ -1378,11 +1390,14 @@ export class SctpSocket extends EventTarget {
         let timer: ReturnType<typeof setTimeout> | undefined;
         const rem = remaining();
         if (rem !== "infinity") {
-          timer = setTimeout(() => {
+          const expire = () => {
+            const left = deadline - Date.now();
+            if (left > 1) return timer = setTimeout(expire, timerDelay(left));
             const i = this.#connectWaiters.indexOf(w);
             if (i >= 0) this.#connectWaiters.splice(i, 1);
             reject(new SctpError("timeout"));
-          }, rem);
+          };
+          timer = setTimeout(expire, timerDelay(rem));
         }
         this.#connectWaiters.push(w);
         // an event that arrived already is still in the mailbox

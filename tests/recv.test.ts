@@ -35,6 +35,57 @@ describe("recv", () => {
     }
   });
 
+  it("consecutive waits each keep their own timeout", async () => {
+    const { s: srv, port } = await server();
+    const cli = await open();
+    try {
+      const up = await cli.connect("127.0.0.1", port, {}, 20000);
+      // served long before its timeout
+      const late = setTimeout(() => cli.send(up, 0, "a").catch(() => {}), 50);
+      assert.equal(text((await recvData(srv, 60000)).data), "a");
+      clearTimeout(late);
+      // then a shorter timeout fires on time
+      let t0 = performance.now();
+      await assert.rejects(srv.recv(100), isReason("timeout"));
+      let dt = performance.now() - t0;
+      assert.ok(dt >= 95 && dt < 5000, `recv(100) timed out after ${dt} ms`);
+      // a wait served early, then a longer one: it must not end at the
+      // first one's timeout
+      const b = recvData(srv, 300);
+      setTimeout(() => cli.send(up, 0, "b").catch(() => {}), 30);
+      assert.equal(text((await b).data), "b");
+      t0 = performance.now();
+      await assert.rejects(srv.recv(700), isReason("timeout"));
+      dt = performance.now() - t0;
+      assert.ok(dt >= 690, `recv(700) timed out after ${dt} ms`);
+    } finally {
+      await cli.close();
+      await srv.close();
+    }
+  });
+
+  it("the longest timeout (4294967294 ms) waits (setTimeout's limit is 2^31-1)", async () => {
+    const { s: srv, port } = await server();
+    const cli = await open();
+    try {
+      const up = await cli.connect("127.0.0.1", port, {}, 4294967294);
+      const t0 = performance.now();
+      const p = srv.recv(4294967294);
+      let early: unknown = null;
+      p.catch((e) => early = e);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(early, null, "the recv ended before any data came");
+      await cli.send(up, 0, "late");
+      let m = await p;
+      while (!(m.data instanceof Uint8Array)) m = await srv.recv(4294967294);
+      assert.equal(text(m.data), "late");
+      assert.ok(performance.now() - t0 >= 290);
+    } finally {
+      await cli.close();
+      await srv.close();
+    }
+  });
+
   it("bad timeouts are TypeError/RangeError", async () => {
     await using s = await open();
     // deno-lint-ignore no-explicit-any
