@@ -904,23 +904,20 @@ export class SctpSocket extends EventTarget {
       if (ms === 0) return cancel(new SctpError("timeout"));
       if (ms > 0) {
         const deadline = performance.now() + ms;
-        const expire = () => {
-          const left = deadline - performance.now();
-          // a timeout past setTimeout's limit waits in steps
-          if (left > 1) timer = setTimeout(expire, timerDelay(left));
-          else cancel(new SctpError("timeout"));
+        const arm = () => {
+          timer = setTimeout(expire, timerDelay(deadline - performance.now()));
         };
+        // a timeout past setTimeout's limit waits in steps
+        const expire = () =>
+          deadline - performance.now() > 1
+            ? arm()
+            : cancel(new SctpError("timeout"));
         if (this.#spinScheduled) {
           // busy-polling: a timer only if the socket goes to sleep
           w.deadline = deadline;
           w.expire = expire;
-          w.sleep = () => {
-            timer = setTimeout(
-              expire,
-              timerDelay(deadline - performance.now()),
-            );
-          };
-        } else timer = setTimeout(expire, timerDelay(ms));
+          w.sleep = arm;
+        } else arm();
       }
       signal?.addEventListener("abort", onAbort);
     });
