@@ -32,6 +32,7 @@ import {
   recvData,
   SOCK_OPTS,
 } from "./common.ts";
+import { enableSteps, gate, keepAlive, report, stepping } from "./step.ts";
 
 export { BenchFailure };
 
@@ -153,12 +154,14 @@ async function oneStream(p: Params, nstreams: number): Promise<Result> {
   const { s, port } = await server(p.busy_poll);
   const cw = new ClientWorker();
   try {
-    cw.post({ type: "init", port, nclients: 1 });
+    cw.post({ type: "init", port, nclients: 1, keepAlive: stepping() });
     await cw.next("ready");
     const runs: Run[] = [];
     for (let r = 0; r < (p.reps ?? 3); r++) {
+      await gate();
       const mps = await oneway(s, cw, 1, nstreams, count, size);
       runs.push({ msgs_per_s: mps, mb_per_s: mps * size / 1e6 });
+      report(runs[r]);
     }
     return { runs };
   } finally {
@@ -175,7 +178,13 @@ export async function rtt(p: Params): Promise<Result> {
   const { s, port } = await server(busyPoll);
   const cw = new ClientWorker();
   try {
-    cw.post({ type: "init", port, nclients: 1, busyPoll });
+    cw.post({
+      type: "init",
+      port,
+      nclients: 1,
+      busyPoll,
+      keepAlive: stepping(),
+    });
     await cw.next("ready");
     const echo = (async () => {
       for (let i = 0; i < (count + warm) * reps; i++) {
@@ -191,6 +200,7 @@ export async function rtt(p: Params): Promise<Result> {
     echo.catch((e) => echoErr = e);
     const runs: Run[] = [];
     for (let r = 0; r < reps; r++) {
+      await gate();
       cw.post({ type: "ping", count, warm, size });
       const m = await cw.next("pinged");
       if (echoErr) throw echoErr;
@@ -198,6 +208,7 @@ export async function rtt(p: Params): Promise<Result> {
         median_us: m.median_us as number,
         p99_us: m.p99_us as number,
       });
+      report(runs[r]);
     }
     await echo;
     return { runs };
@@ -214,7 +225,7 @@ export async function fanin(p: Params): Promise<Result> {
   const cw = new ClientWorker();
   try {
     // the worker (and its isolate) starts before the first RSS sample
-    cw.post({ type: "init", port, nclients: 0 });
+    cw.post({ type: "init", port, nclients: 0, keepAlive: stepping() });
     await cw.next("ready");
     const rss0 = process.memoryUsage().rss;
     cw.post({ type: "init", port, nclients: n });
@@ -222,7 +233,9 @@ export async function fanin(p: Params): Promise<Result> {
     const rss1 = process.memoryUsage().rss;
     const runs: Run[] = [];
     for (let r = 0; r < (p.reps ?? 3); r++) {
+      await gate();
       runs.push({ msgs_per_s: await oneway(s, cw, n, 1, n * msgs, size) });
+      report(runs[r]);
     }
     return { runs, extra: { rss_per_assoc: (rss1 - rss0) / n } };
   } finally {
@@ -256,6 +269,10 @@ async function main(args: string[]): Promise<number> {
   }
   const out: Record<string, unknown> = { impl, workload: w };
   try {
+    if (params.step === 1) {
+      enableSteps();
+      await keepAlive();
+    }
     const r = await f(params);
     Object.assign(out, { runs: r.runs, ok: true }, r.extra ?? {});
   } catch (e) {

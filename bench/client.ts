@@ -2,7 +2,7 @@
  * The client side of the TS benchmark, run in a Worker (as C runs it in a
  * thread and Erlang in a process): connects, then sends or pings on command.
  *
- * Protocol (postMessage): in {type:"init", port, nclients} -> out
+ * Protocol (postMessage): in {type:"init", port, nclients, keepAlive?} -> out
  * {type:"ready"}; in {type:"send", nstreams, count, size} -> out
  * {type:"started", t0} ... {type:"sent"}; in {type:"ping", count, warm,
  * size} -> out {type:"pinged", median_us, p99_us}; errors -> {type:"error"}.
@@ -19,6 +19,7 @@ import {
   recvData,
   SOCK_OPTS,
 } from "./common.ts";
+import { keepAlive } from "./step.ts";
 
 interface Client {
   s: SctpSocket;
@@ -27,6 +28,8 @@ interface Client {
 const post = (m: unknown) =>
   (self as unknown as { postMessage(m: unknown): void }).postMessage(m);
 let clients: Client[] = [];
+/** This thread's keep-alive socket (stepped runs, see step.ts). */
+let alive: (() => Promise<void>) | null = null;
 
 async function connect(port: number, busyPoll?: number): Promise<Client> {
   const s = await open({ ...SOCK_OPTS, ...busyOpt(busyPoll) });
@@ -77,6 +80,7 @@ self.onmessage = async (ev: MessageEvent) => {
   const m = ev.data;
   try {
     if (m.type === "init") {
+      if (m.keepAlive && !alive) alive = await keepAlive();
       clients = [];
       for (let i = 0; i < m.nclients; i += 50) {
         const batch = [];
@@ -91,6 +95,8 @@ self.onmessage = async (ev: MessageEvent) => {
     else if (m.type === "close") {
       for (const c of clients) await c.s.close();
       clients = [];
+      await alive?.();
+      alive = null;
       post({ type: "closed" });
     }
   } catch (e) {

@@ -1,18 +1,18 @@
 /**
  * The benchmark orchestrator: builds the C and Erlang baselines, runs every
  * workload under Deno, Bun, C and Erlang, and prints one markdown table of
- * medians and ratios. Must run on a kernel with SCTP: `scripts/bench` runs it
+ * medians and ratios. Per cell, one process per implementation, driven with
+ * the stepped protocol of bench/step.ts: their repetitions are interleaved
+ * one at a time (see runCell), and a ratio is the median over the cycles of
+ * the ratio within each cycle. Must run on a kernel with SCTP: `scripts/bench` runs it
  * inside the VM (`deno task bench`).
  *
  * Environment:
  *   SCTP_BENCH_IMPLS="deno bun c erlang"   implementations to run
  *   SCTP_BENCH_ONLY=tput64,rtt              cells to run (ids below)
  *   SCTP_BENCH_REPS=5                       repetitions (median reported)
- *   SCTP_BENCH_WARMUP=2                     leading runs dropped (JIT warm-up)
- *   SCTP_BENCH_ROUNDS=5                     the repetitions are split into
- *                                           this many rounds, each running
- *                                           every implementation (rotating
- *                                           order); warm-up in each process
+ *   SCTP_BENCH_WARMUP=2                     leading cycles dropped (JIT
+ *                                           warm-up)
  *   SCTP_BENCH_SCALE=1                      multiplies message counts
  *   SCTP_BENCH_OUT=FILE                     also write the raw results (JSON)
  *
@@ -24,10 +24,6 @@ const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const env = (k: string) => Deno.env.get(k);
 const reps = Number(env("SCTP_BENCH_REPS") ?? 5);
 const warmup = Number(env("SCTP_BENCH_WARMUP") ?? 2);
-const rounds = Math.max(
-  1,
-  Math.min(Number(env("SCTP_BENCH_ROUNDS") ?? 5), reps),
-);
 const scale = Number(env("SCTP_BENCH_SCALE") ?? 1);
 const impls = (env("SCTP_BENCH_IMPLS") ?? "deno bun c erlang").split(/[\s,]+/)
   .filter(Boolean);
@@ -227,6 +223,32 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/**
+ * Ratio of `a` to `b` in `metric`: the median over the cycles of the ratio
+ * within a cycle (run i of each ran in cycle i), or of the per-process
+ * figures (memory per association).
+ */
+function ratio(
+  a: Outcome | undefined,
+  b: Outcome | undefined,
+  metric: string,
+): number | undefined {
+  if (!a?.ok || !b?.ok) return undefined;
+  if (typeof a[metric] === "number" && typeof b[metric] === "number") {
+    return b[metric] === 0
+      ? undefined
+      : (a[metric] as number) / (b[metric] as number);
+  }
+  const rs: number[] = [];
+  for (let i = 0; i < Math.min(a.runs.length, b.runs.length); i++) {
+    const x = a.runs[i][metric], y = b.runs[i][metric];
+    if (typeof x === "number" && typeof y === "number" && y !== 0) {
+      rs.push(x / y);
+    }
+  }
+  return rs.length ? median(rs) : undefined;
+}
+
 function value(o: Outcome | undefined, metric: string): number | undefined {
   if (!o || !o.ok) return undefined;
   if (typeof o[metric] === "number") return o[metric] as number;
@@ -247,71 +269,151 @@ const t0 = Date.now();
 const runIds = [...new Set(CELLS.map((c) => c.id))].filter((id) =>
   !only || only.includes(id)
 );
-/** One process of `impl` running `cell` for `n` measured repetitions. */
-function runOnce(impl: string, cell: Cell, n: number): Outcome {
+/** One line of a stepped process's stdout (bench/step.ts protocol). */
+type Line = Record<string, unknown>;
+
+/** An implementation's process driven with the stepped protocol. */
+class Stepped {
+  #child: Deno.ChildProcess;
+  #lines: AsyncGenerator<Line>;
+  #stdin: WritableStreamDefaultWriter<Uint8Array>;
+  #stderr: Promise<string>;
+  constructor(cmd: string[]) {
+    this.#child = new Deno.Command(cmd[0], {
+      args: cmd.slice(1),
+      cwd: root,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#lines = jsonLines(this.#child.stdout);
+    this.#stdin = this.#child.stdin.getWriter();
+    this.#stderr = new Response(this.#child.stderr).text();
+  }
+  /** The next JSON line, or null at the end of its output or after `ms`. */
+  async next(ms: number): Promise<Line | null> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<null>((r) =>
+      timer = setTimeout(() => r(null), ms)
+    );
+    try {
+      const r = await Promise.race([this.#lines.next(), late]);
+      return r && !r.done ? r.value : null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  /** Starts its next repetition. */
+  go(): Promise<void> {
+    return this.#stdin.write(new TextEncoder().encode("go\n"));
+  }
+  /** A failed outcome from what it said last (`m`) or its exit. */
+  async failed(m: Line | null): Promise<Outcome> {
+    if (m && typeof m.error === "string") {
+      this.kill();
+      return { ok: false, runs: [], error: m.error };
+    }
+    this.kill();
+    const st = await this.#child.status;
+    const err = (await this.#stderr).trim().split("\n").pop() ?? "";
+    return { ok: false, runs: [], error: `exit ${st.code}: ${err}` };
+  }
+  kill(): void {
+    try {
+      this.#child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  async exited(): Promise<void> {
+    await this.#child.status;
+    await this.#stderr;
+  }
+}
+
+async function* jsonLines(s: ReadableStream<Uint8Array>): AsyncGenerator<Line> {
+  let buf = "";
+  const dec = new TextDecoder();
+  for await (const chunk of s) {
+    buf += dec.decode(chunk, { stream: true });
+    for (let i; (i = buf.indexOf("\n")) >= 0;) {
+      const l = buf.slice(0, i).trim();
+      buf = buf.slice(i + 1);
+      if (!l.startsWith("{")) continue;
+      try {
+        yield JSON.parse(l);
+      } catch {
+        // not ours
+      }
+    }
+  }
+}
+
+const REP_TIMEOUT_MS = 300_000;
+
+/**
+ * Runs one cell: every implementation's process at once, their repetitions
+ * interleaved one at a time. Each cycle runs the next repetition of every
+ * implementation back to back (the order rotating), so the repetitions a
+ * ratio compares ran seconds apart: the host's slow phases (a shared
+ * machine, an emulated kernel), which last seconds, fall on both. The first
+ * `warmup` cycles are dropped.
+ */
+async function runCell(
+  id: string,
+  cell: Cell,
+): Promise<Record<string, Outcome>> {
+  const total = warmup + reps;
   const args = [
     cell.workload,
-    ...Object.entries({ ...cell.params, reps: n + warmup }).map((
+    ...Object.entries({ ...cell.params, reps: total, step: 1 }).map((
       [k, v],
     ) => `${k}=${v}`),
   ];
-  let o: Outcome;
-  try {
-    const r = sh(command(impl, dir, args), 300_000);
-    const line = r.stdout.trim().split("\n").filter((l) => l.startsWith("{"))
-      .pop();
-    o = line ? JSON.parse(line) : {
-      ok: false,
-      runs: [],
-      error: `exit ${r.code}: ${r.stderr.trim().split("\n").pop() ?? ""}`,
-    };
-  } catch (e) {
-    o = { ok: false, runs: [], error: String(e) };
+  const live = new Map<string, Stepped>();
+  const out: Record<string, Outcome> = {};
+  const runs: Record<string, Record<string, number>[]> = {};
+  // set up one at a time (a process's start-up is not measured)
+  for (const impl of impls) {
+    const p = new Stepped(command(impl, dir, args));
+    const m = await p.next(REP_TIMEOUT_MS);
+    if (m?.ready) live.set(impl, p);
+    else out[impl] = await p.failed(m);
   }
-  // the first runs warm up JITs and caches; every impl drops as many
-  if (o.ok) o.runs = o.runs.slice(warmup);
-  return o;
-}
-
-/**
- * The rounds of one implementation as one outcome: all repetitions, failed
- * if any round failed, and per-process figures (memory per association) as
- * the median over the rounds.
- */
-function merge(os: Outcome[]): Outcome {
-  const bad = os.find((o) => !o.ok);
-  if (bad) return bad;
-  const out: Outcome = { ...os[0], runs: os.flatMap((o) => o.runs) };
-  for (const [k, v] of Object.entries(os[0])) {
-    if (typeof v === "number") out[k] = median(os.map((o) => o[k] as number));
+  for (let c = 0; c < total; c++) {
+    for (let k = 0; k < impls.length; k++) {
+      const impl = impls[(k + c) % impls.length];
+      const p = live.get(impl);
+      if (!p) continue;
+      const t = Date.now();
+      await p.go();
+      const m = await p.next(REP_TIMEOUT_MS);
+      const rep = m?.rep as Record<string, number> | undefined;
+      if (!rep) {
+        live.delete(impl);
+        out[impl] = await p.failed(m);
+      } else if (c >= warmup) (runs[impl] ??= []).push(rep);
+      console.error(
+        `bench: ${id} ${impl} ${c < warmup ? "warm-up" : "cycle"} ${
+          c + 1
+        }/${total} ${((Date.now() - t) / 1000).toFixed(1)}s ${
+          rep ? JSON.stringify(rep) : "FAILED: " + out[impl].error
+        }`,
+      );
+    }
+  }
+  for (const [impl, p] of live) {
+    const m = await p.next(REP_TIMEOUT_MS);
+    if (m?.ok === true) {
+      out[impl] = { ...(m as unknown as Outcome), runs: runs[impl] ?? [] };
+      await p.exited();
+    } else out[impl] = await p.failed(m);
   }
   return out;
 }
 
 for (const id of runIds) {
-  const cell = CELLS.find((c) => c.id === id)!;
-  const got: Record<string, Outcome[]> = {};
-  // The repetitions are split into rounds, and every round runs each
-  // implementation once, the order rotating: the host's slow phases (a
-  // shared machine, an emulated kernel) then fall on every implementation
-  // alike instead of on whichever ran during them.
-  for (let round = 0; round < rounds; round++) {
-    const n = Math.floor(reps / rounds) + (round < reps % rounds ? 1 : 0);
-    for (let k = 0; k < impls.length; k++) {
-      const impl = impls[(k + round) % impls.length];
-      if (got[impl]?.some((o) => !o.ok)) continue; // failed: not again
-      const t = Date.now();
-      const o = runOnce(impl, cell, n);
-      (got[impl] ??= []).push(o);
-      console.error(
-        `bench: ${id} ${impl} round ${round + 1}/${rounds} ${
-          ((Date.now() - t) / 1000).toFixed(1)
-        }s ${o.ok ? JSON.stringify(o.runs) : "FAILED: " + o.error}`,
-      );
-    }
-  }
-  results[id] = {};
-  for (const impl of impls) results[id][impl] = merge(got[impl]);
+  results[id] = await runCell(id, CELLS.find((c) => c.id === id)!);
 }
 
 // ---- the table ----
@@ -345,15 +447,15 @@ for (const cell of CELLS) {
     }).join(" · ");
   });
   const ratios = ratioPairs.map(([a, b]) => {
-    const x = value(r[a], cell.metrics[0]), y = value(r[b], cell.metrics[0]);
-    if (x === undefined || y === undefined || y === 0) return "–";
-    return (x / y).toFixed(2);
+    const q = ratio(r[a], r[b], cell.metrics[0]);
+    return q === undefined ? "–" : q.toFixed(2);
   });
   lines.push(`| ${[cell.label, ...cells, ...ratios].join(" | ")} |`);
 }
 console.log(lines.join("\n"));
 console.log(
-  `\n${reps} runs each (in ${rounds} rounds, each process after ${warmup} warm-up run(s)), median shown. Ratios use the first metric; for RTT ` +
+  `\n${reps} runs each, interleaved: cycle i runs every implementation's run i back to back (rotating order), after ${warmup} warm-up cycle(s); medians shown. ` +
+    `Ratios: the median over the cycles of the ratio within a cycle, first metric; for RTT ` +
     `and memory lower is better (a ratio above 1 means slower/larger). ` +
     `Total ${
       ((Date.now() - t0) / 1000).toFixed(0)

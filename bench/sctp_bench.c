@@ -11,6 +11,9 @@
  * Both endpoints live in this process: the receiving side (server) runs in
  * its own thread, the sending side (client) in the main thread, blocking
  * sockets. Prints one JSON line: {"impl":"c","workload":..,"ok":..,"runs":[..]}.
+ * With step=1, the stepped protocol of bench/step.ts: {"ready":1} once set
+ * up, then one repetition per "go" line on stdin, each reported at once as
+ * {"rep":{..}}.
  *
  * Message format (shared with bench.ts and sctp_bench.erl): u32 LE seq,
  * u32 LE tag (stream or client index), then size-8 bytes of the pattern
@@ -227,14 +230,43 @@ static long rss_bytes(void) {
   return res * sysconf(_SC_PAGESIZE);
 }
 
-static void out_begin(const char *w) {
-  printf("{\"impl\":\"c\",\"workload\":\"%s\",\"runs\":[", w);
+/* ---- output and the stepped protocol (bench/step.ts) ---- */
+static int step;
+static char runs[16384];
+static size_t runs_len;
+
+/* waits for the orchestrator's "go" line (at once when not stepping) */
+static void gate(void) {
+  static int ready;
+  if (!step) return;
+  if (!ready) {
+    printf("{\"ready\":1}\n");
+    ready = 1;
+  }
+  char line[64];
+  if (!fgets(line, sizeof line, stdin)) exit(3); /* the orchestrator left */
 }
-static void out_end(const char *extra) {
+
+/* records one repetition's JSON object (and reports it when stepping) */
+static void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void report(const char *fmt, ...) {
+  char o[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(o, sizeof o, fmt, ap);
+  va_end(ap);
+  if (runs_len + strlen(o) + 2 < sizeof runs)
+    runs_len += (size_t)snprintf(runs + runs_len, sizeof runs - runs_len, "%s%s",
+                                 runs_len ? "," : "", o);
+  if (step) printf("{\"rep\":%s}\n", o);
+}
+
+static void out_end(const char *w, const char *extra) {
+  printf("{\"impl\":\"c\",\"workload\":\"%s\",\"runs\":[%s]", w, runs);
   if (failure[0])
-    printf("],\"ok\":false,\"error\":\"%s\"%s}\n", failure, extra ? extra : "");
+    printf(",\"ok\":false,\"error\":\"%s\"%s}\n", failure, extra ? extra : "");
   else
-    printf("],\"ok\":true%s}\n", extra ? extra : "");
+    printf(",\"ok\":true%s}\n", extra ? extra : "");
 }
 
 /* one-way stream of `count` messages over `nclients` client sockets (each
@@ -287,9 +319,9 @@ int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   const char *w = argv[1];
   int reps = (int)arg(argc, argv, "reps", 3);
+  step = arg(argc, argv, "step", 0) == 1;
   uint8_t *buf = malloc(MAXSZ + 64), *sbuf = malloc(MAXSZ + 64);
   int srv = server();
-  out_begin(w);
   if (!strcmp(w, "tput") || !strcmp(w, "streams")) {
     int streams = !strcmp(w, "tput") ? 1 : (int)arg(argc, argv, "streams", 64);
     uint32_t size = (uint32_t)arg(argc, argv, "size", 64);
@@ -297,12 +329,12 @@ int main(int argc, char **argv) {
     if (size < 8 || size > MAXSZ) { fprintf(stderr, "bad size\n"); return 2; }
     int cl = client();
     for (int r = 0; r < reps && !failure[0]; r++) {
+      gate();
       double mps = oneway(srv, &cl, 1, streams, count, size, buf, sbuf);
       if (mps < 0) break;
-      printf("%s{\"msgs_per_s\":%.1f,\"mb_per_s\":%.3f}", r ? "," : "", mps,
-             mps * size / 1e6);
+      report("{\"msgs_per_s\":%.1f,\"mb_per_s\":%.3f}", mps, mps * size / 1e6);
     }
-    out_end(NULL);
+    out_end(w, NULL);
   } else if (!strcmp(w, "rtt")) {
     long count = arg(argc, argv, "count", 1000);
     uint32_t size = (uint32_t)arg(argc, argv, "size", 64);
@@ -316,6 +348,7 @@ int main(int argc, char **argv) {
     uint8_t *rbuf = malloc(MAXSZ + 64);
     struct sctp_sndrcvinfo info;
     for (int r = 0; r < reps && !failure[0]; r++) {
+      gate();
       for (long i = 0; i < count + warm && !failure[0]; i++) {
         fill(sbuf, size, seq, 0);
         double t0 = now();
@@ -328,12 +361,12 @@ int main(int argc, char **argv) {
       }
       if (failure[0]) break;
       qsort(lat, count, sizeof *lat, cmpd);
-      printf("%s{\"median_us\":%.1f,\"p99_us\":%.1f}", r ? "," : "",
-             lat[count / 2], lat[(long)(count * 0.99)]);
+      report("{\"median_us\":%.1f,\"p99_us\":%.1f}", lat[count / 2],
+             lat[(long)(count * 0.99)]);
     }
     if (failure[0]) pthread_cancel(th);
     pthread_join(th, NULL);
-    out_end(NULL);
+    out_end(w, NULL);
   } else if (!strcmp(w, "fanin")) {
     int n = (int)arg(argc, argv, "assocs", 100);
     long msgs = arg(argc, argv, "msgs", 10);
@@ -343,14 +376,15 @@ int main(int argc, char **argv) {
     for (int i = 0; i < n; i++) cl[i] = client();
     long rss1 = rss_bytes();
     for (int r = 0; r < reps && !failure[0]; r++) {
+      gate();
       double mps = oneway(srv, cl, n, 1, msgs * n, size, buf, sbuf);
       if (mps < 0) break;
-      printf("%s{\"msgs_per_s\":%.1f}", r ? "," : "", mps);
+      report("{\"msgs_per_s\":%.1f}", mps);
     }
     char extra[64];
     snprintf(extra, sizeof extra, ",\"rss_per_assoc\":%.0f",
              (double)(rss1 - rss0) / n);
-    out_end(extra);
+    out_end(w, extra);
   } else {
     fprintf(stderr, "unknown workload %s\n", w);
     return 2;

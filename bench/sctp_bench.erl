@@ -5,6 +5,9 @@
 %% Same workloads, message format and output as bench/sctp_bench.c and
 %% bench/bench.ts: one JSON line {"impl":"erlang","workload":..,"ok":..,"runs":[..]}.
 %% Both endpoints live in this node: the receiver is its own process.
+%% With step=1, the stepped protocol of bench/step.ts: {"ready":1} once set
+%% up, then one repetition per "go" line on stdin, each reported at once as
+%% {"rep":{..}}.
 -module(sctp_bench).
 -export([main/1]).
 -include_lib("kernel/include/inet_sctp.hrl").
@@ -138,13 +141,30 @@ tx_loop(P, Size, I, Count, Clients, NC, NStreams, Seqs) ->
     end,
     tx_loop(P, Size, I + 1, Count, Clients, NC, NStreams, Seqs#{Tag => Seq + 1}).
 
-reps(Reps, F) -> reps(Reps, F, []).
-reps(0, _, Acc) -> lists:reverse(Acc);
-reps(N, F, Acc) ->
+%% Reps repetitions of F (stepped: each after a "go" line, reported at once)
+reps(Arg, F) -> reps(Arg("reps", 3), Arg("step", 0) =:= 1, F, []).
+reps(0, _, _, Acc) -> lists:reverse(Acc);
+reps(N, Step, F, Acc) ->
+    gate(Step),
     R = try F()
         catch throw:Why -> throw({fail, io_lib:format("~p", [Why]), lists:reverse(Acc), ""})
         end,
-    reps(N - 1, F, [R | Acc]).
+    case Step of
+        true -> io:format("{\"rep\":~s}~n", [R]);
+        false -> ok
+    end,
+    reps(N - 1, Step, F, [R | Acc]).
+
+gate(false) -> ok;
+gate(true) ->
+    case get(ready) of
+        undefined -> io:format("{\"ready\":1}~n"), put(ready, true);
+        _ -> ok
+    end,
+    case io:get_line("") of
+        Line when is_list(Line); is_binary(Line) -> ok;
+        _ -> erlang:halt(3) % the orchestrator left
+    end.
 
 run(W, Arg) when W =:= "tput"; W =:= "streams" ->
     P = pattern(),
@@ -153,7 +173,7 @@ run(W, Arg) when W =:= "tput"; W =:= "streams" ->
     NStreams = case W of "tput" -> 1; _ -> Arg("streams", 64) end,
     {S, Port} = server(),
     Cl = client(Port),
-    Runs = reps(Arg("reps", 3), fun() ->
+    Runs = reps(Arg, fun() ->
         Mps = oneway(S, P, Size, Count, {Cl}, NStreams),
         io_lib:format("{\"msgs_per_s\":~.1f,\"mb_per_s\":~.3f}", [Mps, Mps * Size / 1.0e6])
     end),
@@ -167,7 +187,7 @@ run("rtt", Arg) ->
     {S, Port} = server(),
     {C, A} = client(Port),
     spawn_link(fun() -> echo(S, (Count + Warm) * Reps) end),
-    Runs = reps(Reps, fun() ->
+    Runs = reps(Arg, fun() ->
         Lat = lists:sort(ping(C, A, P, Size, Count + Warm, Warm, [])),
         Med = lists:nth(Count div 2 + 1, Lat),
         P99 = lists:nth(trunc(Count * 0.99) + 1, Lat),
@@ -185,7 +205,7 @@ run("fanin", Arg) ->
     Mem1 = vm_bytes(),
     Extra = io_lib:format(",\"rss_per_assoc\":~w", [round((Mem1 - Mem0) / N)]),
     Runs = try
-               reps(Arg("reps", 3), fun() ->
+               reps(Arg, fun() ->
                    Mps = oneway(S, P, Size, N * Msgs, Cls, 1),
                    io_lib:format("{\"msgs_per_s\":~.1f}", [Mps])
                end)
