@@ -19,6 +19,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { CC_FLAGS } from "./cflags.ts";
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const env = (k: string) => Deno.env.get(k);
@@ -154,11 +155,7 @@ function build(dir: string): void {
     } catch {
       const r = sh([
         "cc",
-        "-O2",
-        "-Wall",
-        "-Wextra",
-        "-Werror",
-        "-pthread",
+        ...CC_FLAGS,
         "-o",
         cbin,
         `${root}/bench/sctp_bench.c`,

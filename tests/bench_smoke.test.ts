@@ -12,6 +12,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { fanin, rtt, streams, tput } from "../bench/bench.ts";
+import { CC_FLAGS } from "../bench/cflags.ts";
 
 describe("bench smoke", () => {
   it("tput: 64 B and 64 KiB messages arrive intact and in order", async () => {
@@ -93,11 +94,7 @@ describe("bench stepped protocol", () => {
       const src = (f: string) =>
         fileURLToPath(new URL(`../bench/${f}`, import.meta.url));
       execFileSync("cc", [
-        "-O2",
-        "-Wall",
-        "-Wextra",
-        "-Werror",
-        "-pthread",
+        ...CC_FLAGS,
         "-o",
         join(dir, "sctp_bench"),
         src("sctp_bench.c"),
