@@ -300,9 +300,13 @@ class Stepped {
       clearTimeout(timer);
     }
   }
-  /** Starts its next repetition. */
-  go(): Promise<void> {
-    return this.#stdin.write(new TextEncoder().encode("go\n"));
+  /** Starts its next repetition (a process that is gone then says nothing). */
+  async go(): Promise<void> {
+    try {
+      await this.#stdin.write(new TextEncoder().encode("go\n"));
+    } catch {
+      // exited: next() finds the end of its output
+    }
   }
   /** A failed outcome from what it said last (`m`) or its exit. */
   async failed(m: Line | null): Promise<Outcome> {
