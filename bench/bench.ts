@@ -6,7 +6,8 @@
  *
  * Same workloads, message format and output as bench/sctp_bench.c and
  * bench/sctp_bench.erl: one JSON line
- * `{"impl":"deno"|"bun","workload":..,"ok":..,"runs":[..]}`. Both endpoints
+ * `{"impl":"deno"|"bun","workload":..,"ok":..,"runs":[..]}` (with `step=1`,
+ * after the stepped protocol's lines, see bench/step.ts). Both endpoints
  * live in this process: the server (receiver and checker) on the main thread,
  * the clients in a Worker (bench/client.ts), as the C baseline uses two
  * threads and Erlang two processes. The workload functions are exported for
