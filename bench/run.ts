@@ -269,6 +269,8 @@ const runIds = [...new Set(CELLS.map((c) => c.id))].filter((id) =>
 /** One line of a stepped process's stdout (bench/step.ts protocol). */
 type Line = Record<string, unknown>;
 
+const GO = new TextEncoder().encode("go\n");
+
 /** An implementation's process driven with the stepped protocol. */
 class Stepped {
   #child: Deno.ChildProcess;
@@ -303,18 +305,17 @@ class Stepped {
   /** Starts its next repetition (a process that is gone then says nothing). */
   async go(): Promise<void> {
     try {
-      await this.#stdin.write(new TextEncoder().encode("go\n"));
+      await this.#stdin.write(GO);
     } catch {
       // exited: next() finds the end of its output
     }
   }
   /** A failed outcome from what it said last (`m`) or its exit. */
   async failed(m: Line | null): Promise<Outcome> {
-    if (m && typeof m.error === "string") {
-      this.kill();
+    this.kill();
+    if (typeof m?.error === "string") {
       return { ok: false, runs: [], error: m.error };
     }
-    this.kill();
     const st = await this.#child.status;
     const err = (await this.#stderr).trim().split("\n").pop() ?? "";
     return { ok: false, runs: [], error: `exit ${st.code}: ${err}` };

@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { fanin, rtt, streams, tput } from "../bench/bench.ts";
 import { CC_FLAGS } from "../bench/cflags.ts";
+import { isBun, scriptArgs } from "./helpers.ts";
 
 describe("bench smoke", () => {
   it("tput: 64 B and 64 KiB messages arrive intact and in order", async () => {
@@ -47,7 +48,6 @@ describe("bench smoke", () => {
  * the usual result line. Each speaker runs a tiny tput with two repetitions.
  */
 describe("bench stepped protocol", () => {
-  const isBun = "Bun" in globalThis;
   const bench = fileURLToPath(new URL("../bench/bench.ts", import.meta.url));
   const args = ["tput", "size=64", "count=20", "reps=2", "step=1"];
 
@@ -72,7 +72,7 @@ describe("bench stepped protocol", () => {
   it("this library (bench.ts)", () => {
     steps(
       process.execPath,
-      isBun ? [bench, ...args] : ["run", "-A", bench, ...args],
+      scriptArgs(bench, ...args),
       isBun ? "bun" : "deno",
     );
   });
@@ -80,7 +80,7 @@ describe("bench stepped protocol", () => {
   it("a stepped run stops when its orchestrator goes away", () => {
     const r = spawnSync(
       process.execPath,
-      isBun ? [bench, ...args] : ["run", "-A", bench, ...args],
+      scriptArgs(bench, ...args),
       { input: "go\n", encoding: "utf8", timeout: 120000 },
     );
     assert.equal(r.error, undefined, `did not exit: ${r.error}`);

@@ -51,3 +51,13 @@ export function fdCount(): number {
 }
 
 export const text = (b: unknown) => new TextDecoder().decode(b as Uint8Array);
+
+/** Whether the tests run under Bun (else Deno). */
+export const isBun = "Bun" in globalThis;
+
+/**
+ * The arguments that make this test's runtime (`process.execPath`) run the
+ * TypeScript file `file` with `args`.
+ */
+export const scriptArgs = (file: string, ...args: string[]): string[] =>
+  isBun ? [file, ...args] : ["run", "-A", file, ...args];

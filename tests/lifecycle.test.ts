@@ -3,14 +3,14 @@ import { spawnSync } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
+import { scriptArgs } from "./helpers.ts";
 
 const fixture = fileURLToPath(
   new URL("./fixtures/exit_after_close.ts", import.meta.url),
 );
-const isBun = "Bun" in globalThis;
 
 function run(mode: string) {
-  const args = isBun ? [fixture, mode] : ["run", "-A", fixture, mode];
+  const args = scriptArgs(fixture, mode);
   const t0 = Date.now();
   const r = spawnSync(process.execPath, args, {
     encoding: "utf8",
@@ -35,7 +35,7 @@ describe("poll worker restarts", () => {
     const f = fileURLToPath(
       new URL("./fixtures/poller_restart.ts", import.meta.url),
     );
-    const args = isBun ? [f] : ["run", "-A", f];
+    const args = scriptArgs(f);
     const r = spawnSync(process.execPath, args, {
       encoding: "utf8",
       timeout: 120000,
