@@ -20,6 +20,7 @@
  */
 import { createHash } from "node:crypto";
 import { CC_FLAGS } from "./cflags.ts";
+import { median, medianInterval } from "./stats.ts";
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const env = (k: string) => Deno.env.get(k);
@@ -214,16 +215,27 @@ interface Outcome {
   [k: string]: unknown;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+/** The ratios of `a` to `b` in `metric` within each cycle (run i of each
+ * ran in cycle i). */
+function cycleRatios(
+  a: Outcome | undefined,
+  b: Outcome | undefined,
+  metric: string,
+): number[] {
+  const rs: number[] = [];
+  if (!a?.ok || !b?.ok) return rs;
+  for (let i = 0; i < Math.min(a.runs.length, b.runs.length); i++) {
+    const x = a.runs[i][metric], y = b.runs[i][metric];
+    if (typeof x === "number" && typeof y === "number" && y !== 0) {
+      rs.push(x / y);
+    }
+  }
+  return rs;
 }
 
 /**
  * Ratio of `a` to `b` in `metric`: the median over the cycles of the ratio
- * within a cycle (run i of each ran in cycle i), or of the per-process
- * figures (memory per association).
+ * within a cycle, or of the per-process figures (memory per association).
  */
 function ratio(
   a: Outcome | undefined,
@@ -236,13 +248,7 @@ function ratio(
       ? undefined
       : (a[metric] as number) / (b[metric] as number);
   }
-  const rs: number[] = [];
-  for (let i = 0; i < Math.min(a.runs.length, b.runs.length); i++) {
-    const x = a.runs[i][metric], y = b.runs[i][metric];
-    if (typeof x === "number" && typeof y === "number" && y !== 0) {
-      rs.push(x / y);
-    }
-  }
+  const rs = cycleRatios(a, b, metric);
   return rs.length ? median(rs) : undefined;
 }
 
@@ -455,6 +461,34 @@ for (const cell of CELLS) {
   lines.push(`| ${[cell.label, ...cells, ...ratios].join(" | ")} |`);
 }
 console.log(lines.join("\n"));
+
+// ---- how far each ratio can be trusted ----
+// The 95% interval of the median of the within-cycle ratios (bench/stats.ts):
+// on a machine whose speed moves by half within seconds, a ratio from 15
+// cycles is good to about +-0.1, which the table alone does not show.
+const intervals = [
+  `| workload | ${
+    ratioPairs.map(([a, b]) => `${label(a)}/${label(b)}`).join(" | ")
+  } |`,
+  `|---|${ratioPairs.map(() => "---:").join("|")}|`,
+];
+for (const cell of CELLS) {
+  const r = results[cell.id];
+  if (!r) continue;
+  const cols = ratioPairs.map(([a, b]) => {
+    const iv = medianInterval(cycleRatios(r[a], r[b], cell.metrics[0]));
+    return iv ? `${iv[0].toFixed(2)}–${iv[1].toFixed(2)}` : "–";
+  });
+  if (cols.some((c) => c !== "–")) {
+    intervals.push(`| ${[cell.label, ...cols].join(" | ")} |`);
+  }
+}
+if (intervals.length > 2) {
+  console.log(
+    `\nRatios' 95% confidence intervals (distribution-free, for the median of the within-cycle ratios):\n`,
+  );
+  console.log(intervals.join("\n"));
+}
 console.log(
   `\n${reps} runs each, interleaved: cycle i runs every implementation's run i back to back (rotating order), after ${warmup} warm-up cycle(s); medians shown. ` +
     `Ratios: the median over the cycles of the ratio within a cycle, first metric; for RTT ` +
@@ -469,6 +503,11 @@ const out = env("SCTP_BENCH_OUT");
 if (out) {
   Deno.writeTextFileSync(
     out,
-    JSON.stringify({ date: new Date().toISOString(), results, table: lines }),
+    JSON.stringify({
+      date: new Date().toISOString(),
+      results,
+      table: lines,
+      intervals,
+    }),
   );
 }

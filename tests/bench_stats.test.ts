@@ -1,0 +1,35 @@
+/**
+ * The benchmark table's statistics (bench/stats.ts): medians and the
+ * distribution-free interval of a median that the ratio intervals use.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { median, medianInterval } from "../bench/stats.ts";
+
+describe("bench stats", () => {
+  it("median of odd and even counts, input left unsorted", () => {
+    const xs = [5, 1, 4, 2, 3];
+    assert.equal(median(xs), 3);
+    assert.deepEqual(xs, [5, 1, 4, 2, 3]);
+    assert.equal(median([4, 1, 3, 2]), 2.5);
+  });
+
+  it("95% interval: ranks 4 and 12 of 15, min and max of 6, none below 6", () => {
+    // P(B(15, 1/2) <= 3) = 576/32768 = 1.8% <= 2.5% < P(B <= 4) = 5.9%
+    const xs = Array.from({ length: 15 }, (_, i) => 15 - i); // 15..1
+    assert.deepEqual(medianInterval(xs), [4, 12]);
+    // P(B(6, 1/2) = 0) = 1.6%: the extremes
+    assert.deepEqual(medianInterval([3, 1, 2, 6, 5, 4]), [1, 6]);
+    // P(B(5, 1/2) = 0) = 3.1% > 2.5%: no 95% interval from five values
+    assert.equal(medianInterval([1, 2, 3, 4, 5]), undefined);
+    assert.equal(medianInterval([]), undefined);
+  });
+
+  it("a lower level narrows the interval; 60 values give ranks 22 and 39", () => {
+    const xs = Array.from({ length: 60 }, (_, i) => i + 1);
+    // P(B(60, 1/2) <= 21) = 1.36% <= 2.5% < P(B <= 22) = 2.6%
+    assert.deepEqual(medianInterval(xs), [22, 39]);
+    const [lo, hi] = medianInterval(xs, 0.5)!;
+    assert.ok(lo > 22 && hi < 39, `${lo}-${hi}`);
+  });
+});
