@@ -234,13 +234,15 @@ function cycleRatios(
 }
 
 /**
- * Ratio of `a` to `b` in `metric`: the median over the cycles of the ratio
- * within a cycle, or of the per-process figures (memory per association).
+ * Ratio of `a` to `b` in `metric`: the per-process figures' ratio (memory
+ * per association) or else the median of `rs`, the ratios within each cycle
+ * (cycleRatios).
  */
 function ratio(
   a: Outcome | undefined,
   b: Outcome | undefined,
   metric: string,
+  rs: number[],
 ): number | undefined {
   if (!a?.ok || !b?.ok) return undefined;
   if (typeof a[metric] === "number" && typeof b[metric] === "number") {
@@ -248,7 +250,6 @@ function ratio(
       ? undefined
       : (a[metric] as number) / (b[metric] as number);
   }
-  const rs = cycleRatios(a, b, metric);
   return rs.length ? median(rs) : undefined;
 }
 
@@ -431,14 +432,19 @@ const ratioPairs = [["deno", "c"], ["bun", "c"], ["deno", "erlang"], [
 ]].filter(([a, b]) => impls.includes(a) && impls.includes(b));
 const label = (i: string) =>
   ({ deno: "Deno", bun: "Bun", c: "C", erlang: "Erlang" })[i] ?? i;
-const head = [
-  "workload",
-  ...impls.map(label),
-  ...ratioPairs.map(([a, b]) => `${label(a)}/${label(b)}`),
-];
+const pairLabels = ratioPairs.map(([a, b]) => `${label(a)}/${label(b)}`);
+const head = ["workload", ...impls.map(label), ...pairLabels];
 const lines = [
   `| ${head.join(" | ")} |`,
   `|${head.map((_, i) => i === 0 ? "---" : "---:").join("|")}|`,
+];
+// How far each ratio can be trusted: the 95% interval of the median of the
+// within-cycle ratios (bench/stats.ts). On a machine whose speed moves by
+// half within seconds, a ratio from 15 cycles is good to about +-0.1, which
+// the table alone does not show.
+const intervals = [
+  `| workload | ${pairLabels.join(" | ")} |`,
+  `|---|${pairLabels.map(() => "---:").join("|")}|`,
 ];
 for (const cell of CELLS) {
   if (!results[cell.id]) continue;
@@ -454,35 +460,20 @@ for (const cell of CELLS) {
       return v === undefined ? "?" : fmt(v);
     }).join(" · ");
   });
-  const ratios = ratioPairs.map(([a, b]) => {
-    const q = ratio(r[a], r[b], cell.metrics[0]);
-    return q === undefined ? "–" : q.toFixed(2);
-  });
+  const ratios: string[] = [], ivs: string[] = [];
+  for (const [a, b] of ratioPairs) {
+    const rs = cycleRatios(r[a], r[b], cell.metrics[0]);
+    const q = ratio(r[a], r[b], cell.metrics[0], rs);
+    ratios.push(q === undefined ? "–" : q.toFixed(2));
+    const iv = medianInterval(rs);
+    ivs.push(iv ? `${iv[0].toFixed(2)}–${iv[1].toFixed(2)}` : "–");
+  }
   lines.push(`| ${[cell.label, ...cells, ...ratios].join(" | ")} |`);
-}
-console.log(lines.join("\n"));
-
-// ---- how far each ratio can be trusted ----
-// The 95% interval of the median of the within-cycle ratios (bench/stats.ts):
-// on a machine whose speed moves by half within seconds, a ratio from 15
-// cycles is good to about +-0.1, which the table alone does not show.
-const intervals = [
-  `| workload | ${
-    ratioPairs.map(([a, b]) => `${label(a)}/${label(b)}`).join(" | ")
-  } |`,
-  `|---|${ratioPairs.map(() => "---:").join("|")}|`,
-];
-for (const cell of CELLS) {
-  const r = results[cell.id];
-  if (!r) continue;
-  const cols = ratioPairs.map(([a, b]) => {
-    const iv = medianInterval(cycleRatios(r[a], r[b], cell.metrics[0]));
-    return iv ? `${iv[0].toFixed(2)}–${iv[1].toFixed(2)}` : "–";
-  });
-  if (cols.some((c) => c !== "–")) {
-    intervals.push(`| ${[cell.label, ...cols].join(" | ")} |`);
+  if (ivs.some((c) => c !== "–")) {
+    intervals.push(`| ${[cell.label, ...ivs].join(" | ")} |`);
   }
 }
+console.log(lines.join("\n"));
 if (intervals.length > 2) {
   console.log(
     `\nRatios' 95% confidence intervals (distribution-free, for the median of the within-cycle ratios):\n`,
