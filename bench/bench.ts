@@ -87,10 +87,11 @@ async function receiver(
   total: number,
   ntags: number,
   tagIsStream: boolean,
+  into?: Uint8Array,
 ): Promise<number> {
   const next = new Uint32Array(ntags);
   for (let got = 0; got < total; got++) {
-    const m = await recvData(s);
+    const m = await recvData(s, into);
     const d = m.data as Uint8Array;
     const tag = d.length >= 8
       ? new DataView(d.buffer, d.byteOffset, 8).getUint32(4, true)
@@ -118,9 +119,10 @@ async function oneway(
   nstreams: number,
   count: number,
   size: number,
+  into?: Uint8Array,
 ): Promise<number> {
   const ntags = nclients > 1 ? nclients : nstreams;
-  const rx = receiver(srv, size, count, ntags, nclients === 1);
+  const rx = receiver(srv, size, count, ntags, nclients === 1, into);
   cw.post({ type: "send", nstreams, count, size });
   const t0 = (await cw.next("started")).t0 as number;
   const t1 = await rx;
@@ -139,7 +141,8 @@ export interface Result {
 /** Workload parameters (key=value on the command line). */
 export type Params = Record<string, number>;
 
-/** (1) one association, one stream, client to server. */
+/** (1) one association, one stream, client to server; with `into=1` the
+ * receiver reuses one buffer (RecvOptions.into), as the C program does. */
 export function tput(p: Params): Promise<Result> {
   return oneStream(p, 1);
 }
@@ -152,6 +155,7 @@ export function streams(p: Params): Promise<Result> {
 async function oneStream(p: Params, nstreams: number): Promise<Result> {
   const size = p.size ?? 64, count = p.count ?? 1000;
   if (size < 8 || size > MAXSZ) throw new RangeError("bad size");
+  const into = p.into === 1 ? new Uint8Array(size) : undefined;
   const { s, port } = await server(p.busy_poll);
   const cw = new ClientWorker();
   try {
@@ -160,7 +164,7 @@ async function oneStream(p: Params, nstreams: number): Promise<Result> {
     const runs: Run[] = [];
     for (let r = 0; r < (p.reps ?? 3); r++) {
       await gate();
-      const mps = await oneway(s, cw, 1, nstreams, count, size);
+      const mps = await oneway(s, cw, 1, nstreams, count, size, into);
       runs.push({ msgs_per_s: mps, mb_per_s: mps * size / 1e6 });
       report(runs[r]);
     }

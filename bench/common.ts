@@ -66,10 +66,15 @@ export function check(
   }
 }
 
-/** Receives the next data message (skipping events). */
-export async function recvData(s: SctpSocket): Promise<SctpMessage> {
+/** Receives the next data message (skipping events), into `into` if given
+ * (RecvOptions.into: the data may alias it until the next call). */
+export async function recvData(
+  s: SctpSocket,
+  into?: Uint8Array,
+): Promise<SctpMessage> {
+  const opts = into ? { timeout: 60000, into } : 60000;
   for (;;) {
-    const m = await s.recv(60000);
+    const m = await s.recv(opts);
     if (m.data instanceof Uint8Array) return m;
   }
 }

@@ -59,6 +59,16 @@ const CELLS: Cell[] = [
     unit: "",
   })),
   {
+    // the receiver reuses one buffer (RecvOptions.into), as C always does
+    // (C and Erlang ignore `into`)
+    id: "tput64kinto",
+    label: "1:N one assoc, 64 KiB, recv into one buffer (msg/s · MB/s)",
+    workload: "tput",
+    params: { size: 65536, count: n(1000), into: 1 },
+    metrics: ["msgs_per_s", "mb_per_s"],
+    unit: "",
+  },
+  {
     // a receiver that spins instead of sleeping between messages (C and
     // Erlang ignore busy_poll: their receivers block in the kernel)
     id: "tput64kbusy",

@@ -119,6 +119,17 @@ export interface RecvOptions {
   timeout?: number | "infinity";
   /** Rejects the pending recv with reason "aborted" when aborted. */
   signal?: AbortSignal;
+  /**
+   * A buffer the message's data may be received into, for bulk receivers
+   * that reuse one buffer (no allocation and no zero-fill per message, the
+   * way a C program reads): while recent messages are large (16 KiB or
+   * more), the kernel writes the next one straight into `into` and `data`
+   * is a view of it. So `data` may alias `into`: it stays valid until
+   * `into` is written or passed to another recv. Small messages (read in
+   * batches), one already queued, or one larger than `into` get a buffer of
+   * their own; `into` is then only scratch. Not part of gen_sctp.
+   */
+  into?: Uint8Array;
 }
 
 interface Item {
@@ -135,6 +146,8 @@ interface Waiter {
   sleep?: () => void;
   /** Fails the wait with `timeout`. */
   expire?: () => void;
+  /** RecvOptions.into. */
+  into?: Uint8Array;
 }
 
 interface PendingSend {
@@ -533,7 +546,7 @@ export class SctpSocket extends EventTarget {
         this.#again = false;
         this.#deliver();
         while (this.#demand()) {
-          const r = this.#readBatch();
+          const r = this.#readBatch(this.#waiter?.into);
           if (r === "eagain") {
             this.#awaitData();
             break;
@@ -677,10 +690,15 @@ export class SctpSocket extends EventTarget {
    * the inbox, or, while messages are large, one message straight into its
    * own buffer (no second copy).
    */
-  #readBatch(): "ok" | "eagain" | string {
+  #readBatch(into?: Uint8Array): "ok" | "eagain" | string {
     poller.touch();
     const chunk = Math.max(this.#buffer, 1);
-    if (this.#largeLen !== 0 && chunk >= LARGE) return this.#readLarge(chunk);
+    if (this.#largeLen !== 0 && chunk >= LARGE) {
+      // into: when the last large message would have fitted
+      return into && into.length >= this.#largeLen
+        ? this.#readInto(into, chunk)
+        : this.#readLarge(chunk);
+    }
     // batch slots of at most LARGE bytes: a `buffer` (or recbuf) of 1 MiB
     // must not make each recvmmsg slot 1 MiB, one message per syscall; a
     // larger message arrives in pieces and switches to direct reads
@@ -727,6 +745,19 @@ export class SctpSocket extends EventTarget {
       spare = buf; // not handed out: its bytes are overwritten next time
     }
     this.#record(hdrDv, 0, own);
+    return "ok";
+  }
+
+  /**
+   * A large-message read into the caller's buffer (RecvOptions.into); a
+   * piece of a larger message is copied out, as `into` is read into again.
+   */
+  #readInto(into: Uint8Array, chunk: number): "ok" | "eagain" | string {
+    const size = Math.min(chunk, into.length);
+    const n = lib.sctp_shim_recv_into(this.#fd, hdrBuf, into, size);
+    if (n < 0) return errnoName(n);
+    const eor = (hdrDv.getUint32(4, true) & RF_EOR) !== 0;
+    this.#record(hdrDv, 0, eor ? into.subarray(0, n) : into.slice(0, n));
     return "ok";
   }
 
@@ -844,11 +875,21 @@ export class SctpSocket extends EventTarget {
   #recvItem(opts?: number | "infinity" | RecvOptions): Promise<Item> {
     let timeout: unknown = opts;
     let signal: AbortSignal | undefined;
+    let into: Uint8Array | undefined;
     if (opts !== null && typeof opts === "object") {
       timeout = opts.timeout;
       signal = opts.signal;
+      into = opts.into;
       if (signal !== undefined && !(signal instanceof AbortSignal)) {
         throw new TypeError("recv: signal must be an AbortSignal");
+      }
+      if (into !== undefined) {
+        if (!(into instanceof Uint8Array)) {
+          throw new TypeError("recv: into must be a Uint8Array");
+        }
+        if (into.length === 0) {
+          throw new RangeError("recv: into must not be empty");
+        }
       }
     }
     const ms = timeoutArg(timeout, "recv");
@@ -863,7 +904,7 @@ export class SctpSocket extends EventTarget {
     // already received, or readable now: no waiter, timer or closures
     let empty = false;
     if (this.#inbox.length === 0 && !this.#servicing && !this.#readArmed) {
-      const r = this.#readBatch();
+      const r = this.#readBatch(into);
       if (r === "eagain") empty = true;
       else if (r !== "ok") throw new SctpError(r);
       else this.#gotData();
@@ -876,6 +917,7 @@ export class SctpSocket extends EventTarget {
         signal?.removeEventListener("abort", onAbort);
       };
       const w: Waiter = {
+        into,
         resolve: (i) => {
           done();
           resolve(i);
