@@ -112,6 +112,8 @@ export interface SockAddrArg {
  * ```ts
  * import type { RecvOptions } from "./mod.ts";
  * const o: RecvOptions = { timeout: 1000, signal: AbortSignal.timeout(500) };
+ * // a bulk receiver reusing one buffer: each message's data may alias it
+ * const bulk: RecvOptions = { timeout: 1000, into: new Uint8Array(65536) };
  * ```
  */
 export interface RecvOptions {
