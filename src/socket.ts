@@ -126,10 +126,11 @@ export interface RecvOptions {
    * that reuse one buffer (no allocation and no zero-fill per message, the
    * way a C program reads): while recent messages are large (16 KiB or
    * more), the kernel writes the next one straight into `into` and `data`
-   * is a view of it. So `data` may alias `into`: it stays valid until
-   * `into` is written or passed to another recv. Small messages (read in
-   * batches), one already queued, or one larger than `into` get a buffer of
-   * their own; `into` is then only scratch. Not part of gen_sctp.
+   * is a view of it (also when the kernel delivers it in pieces). So `data`
+   * may alias `into`: it stays valid until `into` is written or passed to
+   * another recv. Small messages (read in batches), one already queued, or
+   * one larger than `into` get a buffer of their own; `into` is then only
+   * scratch. Not part of gen_sctp.
    */
   into?: Uint8Array;
 }
@@ -394,6 +395,12 @@ export class SctpSocket extends EventTarget {
   /** Size of the last data message when it was LARGE or more (the next
    * one is read directly into a buffer of this size), else 0. */
   #largeLen = 0;
+  /** A data message being read piece by piece straight into this buffer
+   * (its first #pendLen bytes so far): the caller's `into`, or one of its
+   * own (#pendMine). */
+  #pend: Uint8Array | null = null;
+  #pendLen = 0;
+  #pendMine = false;
   #waiter: Waiter | null = null;
   #sends: PendingSend[] = [];
   #readArmed = false;
@@ -695,11 +702,19 @@ export class SctpSocket extends EventTarget {
   #readBatch(into?: Uint8Array): "ok" | "eagain" | string {
     poller.touch();
     const chunk = Math.max(this.#buffer, 1);
-    if (this.#largeLen !== 0 && chunk >= LARGE) {
+    const direct = this.#largeLen !== 0 && chunk >= LARGE;
+    // the pieces of a message pending in the caller's `into` move out when
+    // this read does not go there
+    if (
+      this.#pend !== null &&
+      (!direct || (!this.#pendMine && this.#pend !== into))
+    ) this.#spill();
+    if (direct) {
       // into: when the last large message would have fitted
-      return into && into.length >= this.#largeLen
-        ? this.#readInto(into, chunk)
-        : this.#readLarge(chunk);
+      return this.#readDirect(
+        into && into.length >= this.#largeLen ? into : undefined,
+        chunk,
+      );
     }
     // batch slots of at most LARGE bytes: a `buffer` (or recbuf) of 1 MiB
     // must not make each recvmmsg slot 1 MiB, one message per syscall; a
@@ -723,44 +738,85 @@ export class SctpSocket extends EventTarget {
   }
 
   /**
-   * Large-message reads: one message into a buffer of its own, sized for
-   * the last large message (a bigger one arrives in pieces, as with a small
-   * `buffer`).
+   * Large-message reads: one message straight into `into` (the caller's)
+   * or into a buffer of its own, sized for the last large message. A
+   * message delivered in pieces (the kernel's partial delivery, when the
+   * receive buffer fills) is read piece after piece into the same buffer
+   * while it fits; a bigger one continues in #partial.
    */
-  #readLarge(chunk: number): "ok" | "eagain" | string {
-    const size = Math.min(chunk, this.#largeLen);
-    // the buffer of a read that found nothing serves the next one: a wait
-    // (each spin included) would otherwise allocate one for nothing
-    const buf = spare?.length === size ? spare : ownBuffer(size);
-    spare = null;
-    const n = lib.sctp_shim_recv_into(this.#fd, hdrBuf, buf, size);
+  #readDirect(
+    into: Uint8Array | undefined,
+    chunk: number,
+  ): "ok" | "eagain" | string {
+    let buf = this.#pend, at = this.#pendLen, mine = this.#pendMine;
+    if (buf !== null && at >= buf.length) {
+      this.#spill(); // full: a message larger than its buffer
+      buf = null;
+    }
+    let fresh = false;
+    if (buf === null) {
+      at = 0;
+      mine = into === undefined;
+      if (into) buf = into;
+      else {
+        const size = Math.min(chunk, this.#largeLen);
+        // the buffer of a read that found nothing serves the next one: a
+        // wait (each spin included) would otherwise allocate one for nothing
+        buf = spare?.length === size ? spare : ownBuffer(size);
+        spare = null;
+        fresh = true;
+      }
+    }
+    const n = lib.sctp_shim_recv_into(
+      this.#fd,
+      hdrBuf,
+      at === 0 ? buf : buf.subarray(at),
+      Math.min(chunk, buf.length - at),
+    );
     if (n < 0) {
-      spare = buf;
+      if (fresh) spare = buf;
       return errnoName(n);
     }
-    let own: Uint8Array;
-    if (n >= size / 2) {
-      if (n < size) buf.fill(0, n); // no stale heap bytes behind `.buffer`
-      own = buf.subarray(0, n);
+    const flags = hdrDv.getUint32(4, true);
+    if (flags & RF_NOTIFICATION) {
+      // (amid a message only sctp_pdapi_event, which ends it: its pieces
+      // go to #partial, where #record drops them)
+      if (this.#pend !== null) this.#spill();
+      this.#record(hdrDv, 0, buf.slice(at, at + n));
+      if (fresh) spare = buf;
+      return "ok";
+    }
+    const total = at + n;
+    if (!(flags & RF_EOR)) {
+      this.#pend = buf;
+      this.#pendLen = total;
+      this.#pendMine = mine;
+      return "ok";
+    }
+    this.#pend = null;
+    this.#pendLen = 0;
+    let data: Uint8Array;
+    if (!mine || total >= buf.length / 2) {
+      // no stale heap bytes behind `.buffer` of a buffer of our own
+      if (mine && total < buf.length) buf.fill(0, total);
+      data = buf.subarray(0, total);
     } else {
-      own = buf.slice(0, n); // need not keep `size` bytes alive
+      data = buf.slice(0, total); // need not keep the whole buffer alive
       spare = buf; // not handed out: its bytes are overwritten next time
     }
-    this.#record(hdrDv, 0, own);
+    hdrDv.setUint32(80, total, true); // the record's length: the message's
+    this.#record(hdrDv, 0, data);
     return "ok";
   }
 
-  /**
-   * A large-message read into the caller's buffer (RecvOptions.into); a
-   * piece of a larger message is copied out, as `into` is read into again.
-   */
-  #readInto(into: Uint8Array, chunk: number): "ok" | "eagain" | string {
-    const size = Math.min(chunk, into.length);
-    const n = lib.sctp_shim_recv_into(this.#fd, hdrBuf, into, size);
-    if (n < 0) return errnoName(n);
-    const eor = (hdrDv.getUint32(4, true) & RF_EOR) !== 0;
-    this.#record(hdrDv, 0, eor ? into.subarray(0, n) : into.slice(0, n));
-    return "ok";
+  /** Moves the pending pieces (#pend) to #partial: copied out of `into`. */
+  #spill(): void {
+    const p = this.#pend!, len = this.#pendLen;
+    this.#partial.push(this.#pendMine ? p.subarray(0, len) : p.slice(0, len));
+    this.#partialLen += len;
+    this.#partialNotif = false;
+    this.#pend = null;
+    this.#pendLen = 0;
   }
 
   /**
@@ -932,6 +988,8 @@ export class SctpSocket extends EventTarget {
       const cancel = (e: SctpError) => {
         if (this.#waiter === w) {
           this.#waiter = null;
+          // the caller may write to `into` once this recv has ended
+          if (into && this.#pend === into) this.#spill();
           w.reject(e);
           if (!this.#demand()) {
             this.#readArmed = false;
@@ -2059,6 +2117,7 @@ export class SctpSocket extends EventTarget {
     for (const p of this.#sends.splice(0)) p.reject(err());
     this.#inbox = [];
     this.#partial = [];
+    this.#pend = null;
     return Promise.resolve();
   }
 

@@ -100,6 +100,44 @@ describe("recv into", () => {
     }
   });
 
+  it("a message the kernel delivers in pieces is received whole into `into`", async () => {
+    // a receive window far below the message size: partial delivery
+    const { s: srv, port } = await server({ recbuf: 4096 });
+    const cli = await open({ sctp_maxseg: 1000 });
+    try {
+      const up = await cli.connect("127.0.0.1", port, {}, 20000);
+      const into = new Uint8Array(65536);
+      for (let i = 0; i < 4; i++) {
+        const want = pattern(60000, i);
+        const sent = cli.send(up, 0, want);
+        const got = await recvInto(srv, into);
+        await sent;
+        assert.ok(Buffer.from(got).equals(Buffer.from(want)), `message ${i}`);
+        // the first one switches to direct reads
+        assert.equal(aliases(got, into), i > 0, `message ${i} in into`);
+      }
+      // recvs that time out mid-message, `into` overwritten after each: the
+      // pieces read so far were moved out, the message arrives intact
+      const want = pattern(60000, 7);
+      const sent = cli.send(up, 0, want);
+      let got: Uint8Array | undefined;
+      while (!got) {
+        try {
+          const m = await srv.recv({ timeout: 1, into });
+          if (m.data instanceof Uint8Array) got = m.data;
+        } catch (e) {
+          if ((e as { reason?: string }).reason !== "timeout") throw e;
+          into.fill(0xee);
+        }
+      }
+      await sent;
+      assert.ok(Buffer.from(got).equals(Buffer.from(want)), "after timeouts");
+    } finally {
+      await cli.close();
+      await srv.close();
+    }
+  });
+
   it("bad `into` is a TypeError or RangeError", async () => {
     await using s = await open({ ip: "127.0.0.1" });
     const bad = (into: unknown) => s.recv({ timeout: 10, into } as never);
