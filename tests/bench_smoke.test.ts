@@ -24,6 +24,12 @@ describe("bench smoke", () => {
     }
   });
 
+  it("tput into=1: 64 KiB messages received into one reused buffer, each checked before the next", async () => {
+    const r = await tput({ size: 65536, count: 40, reps: 2, into: 1 });
+    assert.equal(r.runs.length, 2);
+    assert.ok(r.runs.every((x) => x.msgs_per_s > 0));
+  });
+
   it("rtt: echoes come back intact", async () => {
     const r = await rtt({ size: 64, count: 10, reps: 1 });
     assert.ok(r.runs[0].median_us > 0);
