@@ -31,6 +31,7 @@ import {
   now,
   open,
   recvData,
+  recvOpts,
   SOCK_OPTS,
 } from "./common.ts";
 import { enableSteps, gate, keepAlive, report, stepping } from "./step.ts";
@@ -90,8 +91,9 @@ async function receiver(
   into?: Uint8Array,
 ): Promise<number> {
   const next = new Uint32Array(ntags);
+  const opts = recvOpts(into);
   for (let got = 0; got < total; got++) {
-    const m = await recvData(s, into);
+    const m = await recvData(s, opts);
     const d = m.data as Uint8Array;
     const tag = d.length >= 8
       ? new DataView(d.buffer, d.byteOffset, 8).getUint32(4, true)

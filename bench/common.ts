@@ -8,7 +8,12 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { open, type SctpMessage, type SctpSocket } from "../mod.ts";
+import {
+  open,
+  type RecvOptions,
+  type SctpMessage,
+  type SctpSocket,
+} from "../mod.ts";
 
 export const MAXSZ = 65536;
 const P = new Uint8Array(MAXSZ + 256);
@@ -66,13 +71,16 @@ export function check(
   }
 }
 
-/** Receives the next data message (skipping events), into `into` if given
- * (RecvOptions.into: the data may alias it until the next call). */
+/** `recv` options of recvData: `into` reuses one buffer (RecvOptions.into:
+ * each message's data may alias it until the next call). */
+export const recvOpts = (into?: Uint8Array): number | RecvOptions =>
+  into ? { timeout: 60000, into } : 60000;
+
+/** Receives the next data message (skipping events). */
 export async function recvData(
   s: SctpSocket,
-  into?: Uint8Array,
+  opts: number | RecvOptions = 60000,
 ): Promise<SctpMessage> {
-  const opts = into ? { timeout: 60000, into } : 60000;
   for (;;) {
     const m = await s.recv(opts);
     if (m.data instanceof Uint8Array) return m;

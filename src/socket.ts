@@ -696,8 +696,8 @@ export class SctpSocket extends EventTarget {
 
   /**
    * One read: a batch into the shared buffer, whose records are parsed into
-   * the inbox, or, while messages are large, one message straight into its
-   * own buffer (no second copy).
+   * the inbox, or, while messages are large, one message (or its next piece)
+   * straight into `into` or a buffer of its own (#readDirect).
    */
   #readBatch(into?: Uint8Array): "ok" | "eagain" | string {
     poller.touch();
