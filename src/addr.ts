@@ -5,6 +5,7 @@
  * @module
  */
 import { lookup } from "node:dns/promises";
+import { isPermissionError, requireNet } from "../shim/perm.ts";
 import { SctpError } from "./errors.ts";
 
 /** Size of one ADDRESS in shim buffers. */
@@ -169,8 +170,11 @@ export async function resolveHost(
     const r = await lookup(host, { family });
     const ip = parseIp(r.address);
     if (ip) return ip;
-  } catch {
-    // fall through
+  } catch (e) {
+    // a missing permission is not an unknown name: Deno fails the lookup
+    // without --allow-net as EPERM, so name the flag
+    if (isPermissionError(e)) throw e;
+    if ((e as { code?: string }).code === "EPERM") requireNet(host);
   }
   throw new SctpError("nxdomain", `cannot resolve ${host}`);
 }

@@ -34,12 +34,27 @@ interface Init {
 
 const WAIT_MS = 1000;
 
-self.onmessage = async (ev: MessageEvent<Init>) => {
+self.onmessage = (ev: MessageEvent<Init>) => {
   self.onmessage = null;
-  const { libPath, queue, wakeFd, shared } = ev.data;
-  const ctl = new Int32Array(ev.data.ctl);
-  const stamp = new Float64Array(ev.data.ctl, STAMP * 4, 1);
-  const lib = await openShim(libPath);
+  try {
+    run(ev.data);
+  } catch (e) {
+    // Never an uncaught error in the worker (it would end the process after
+    // the caller's code ran): a string message, which the main thread does
+    // not take for a batch, says why; the main thread polls the queue itself
+    // while READY is unset.
+    const post = (self as unknown as { postMessage(m: unknown): void })
+      .postMessage.bind(self);
+    post(`gen_sctp poll worker: ${(e as Error)?.message ?? String(e)}`);
+    self.close();
+  }
+};
+
+function run(init: Init): void {
+  const { libPath, queue, wakeFd, shared } = init;
+  const ctl = new Int32Array(init.ctl);
+  const stamp = new Float64Array(init.ctl, STAMP * 4, 1);
+  const lib = openShim(libPath);
   // the main thread polls the queue itself until this is set
   Atomics.store(ctl, READY, 1);
   const out = new Uint8Array(MAX_EVENTS * 8);
@@ -93,4 +108,4 @@ self.onmessage = async (ev: MessageEvent<Init>) => {
     publish([], 0);
   }
   self.close();
-};
+}
