@@ -17,6 +17,7 @@
 #include <sys/event.h>
 #endif
 #include <sys/types.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #define SHIM_ABI 1
@@ -145,9 +146,13 @@ int32_t sctp_shim_socket_netns(int32_t family, int32_t type,
     r = NEG_ERRNO;
   } else {
     r = sctp_shim_socket(family, type);
-    if (setns(old, CLONE_NEWNET) < 0 && r >= 0) {
-      close(r);
-      r = NEG_ERRNO;
+    /* A thread left in the foreign namespace would create every later
+     * socket (and the runtime's own ones) there: not recoverable. */
+    if (setns(old, CLONE_NEWNET) < 0) {
+      static const char msg[] =
+          "sctp_shim: cannot return to the original network namespace\n";
+      if (write(2, msg, sizeof msg - 1) < 0) { /* aborting anyway */ }
+      abort();
     }
   }
   close(ns);
@@ -245,6 +250,18 @@ int32_t sctp_shim_peeloff(int32_t fd, uint32_t assoc_id) {
   memset(&arg, 0, sizeof arg);
   arg.associd = (sctp_assoc_t)assoc_id;
   socklen_t len = sizeof arg;
+#ifdef SCTP_SOCKOPT_PEELOFF_FLAGS
+  /* the flags variant (Linux 4.13+): the fd is CLOEXEC from its creation,
+   * so a concurrent fork+exec in another thread cannot inherit it */
+  sctp_peeloff_flags_arg_t fa;
+  memset(&fa, 0, sizeof fa);
+  fa.p_arg.associd = (sctp_assoc_t)assoc_id;
+  fa.flags = SOCK_CLOEXEC | SOCK_NONBLOCK;
+  socklen_t flen = sizeof fa;
+  if (getsockopt(fd, SOL_SCTP, SCTP_SOCKOPT_PEELOFF_FLAGS, &fa, &flen) == 0)
+    return fa.p_arg.sd;
+  if (errno != ENOPROTOOPT && errno != EINVAL) return NEG_ERRNO;
+#endif
   if (getsockopt(fd, SOL_SCTP, SCTP_SOCKOPT_PEELOFF, &arg, &len) < 0)
     return NEG_ERRNO;
   int r = set_flags(arg.sd);
@@ -378,14 +395,22 @@ static uint32_t rec_out(uint8_t *rec, const struct msghdr *msg, ssize_t r,
 }
 
 /* Data room for the next record at buf + used, or 0 when the batch is full
- * (the first record always gets room when it fits at all). */
+ * (the first record always gets room when it fits at all). The room may be
+ * any size up to chunk, but the slot it takes is rounded up to 8 bytes
+ * (slot_size): a record is packed at align8(SHIM_REC_HDR + len), so a slot
+ * of exactly SHIM_REC_HDR + room bytes would let each full record drift
+ * into the next slot (and the last one past cap). */
 static uint32_t rec_room(uint32_t cap, uint32_t used, uint32_t chunk,
                          int first) {
-  if (cap < used + SHIM_REC_HDR + 8) return 0;
-  uint32_t room = (cap - used - SHIM_REC_HDR) & ~7u;
-  if (room > chunk) room = chunk;
+  if (used > cap || cap - used < SHIM_REC_HDR + 8) return 0;
+  uint32_t room = (cap - used - SHIM_REC_HDR) & ~7u; /* a multiple of 8 */
+  if (room > chunk) room = chunk; /* then align8(room) still fits */
   if (!first && room < chunk && room < 4096) return 0;
   return room;
+}
+
+static uint32_t slot_size(uint32_t room) {
+  return SHIM_REC_HDR + ((room + 7u) & ~7u);
 }
 
 /* Reads up to maxmsgs messages (pieces of at most chunk bytes) without
@@ -443,7 +468,7 @@ int32_t sctp_shim_recv_batch(int32_t fd, uint8_t *buf, uint32_t cap,
       struct msghdr *m = &mh[k];
 #endif
       recv_msghdr(m, &from[k], &iov[k], &ctl[k]);
-      pos += SHIM_REC_HDR + room;
+      pos += slot_size(room);
       k++;
     }
     if (k == 0) break;
@@ -519,7 +544,7 @@ static uint32_t pa_state(int s) {
 /* Copies `n` trailing bytes after a fixed part, bounded by out capacity. */
 static int tail(uint8_t *out, uint32_t cap, uint32_t at, const uint8_t *src,
                 uint32_t n) {
-  if (at + 4 + n > cap) return -ENOBUFS;
+  if (at > cap || cap - at < 4 || n > cap - at - 4) return -ENOBUFS;
   wr32(out + at, n);
   if (n) memcpy(out + at + 4, src, n);
   return (int)(at + 4 + n);

@@ -87,6 +87,8 @@ export function parseIp(s: string): Ip | null {
     const z = s.slice(pct + 1);
     if (!/^\d+$/.test(z)) return null;
     scope = Number(z);
+    // sin6_scope_id is 32 bits: a larger id must not wrap to another one
+    if (scope > 0xffffffff) return null;
     s = s.slice(0, pct);
   }
   const b6 = s.includes(":") ? parse6(s) : null;

@@ -6,7 +6,7 @@
 import { addrList, type Ip, ipArg, parseIp, portArg } from "./addr.ts";
 import { check, errnoName, SctpError } from "./errors.ts";
 import { lib } from "./lib.ts";
-import { KERNEL_OPTS, validateOpt } from "./options.ts";
+import { isKernelOpt, validateOpt } from "./options.ts";
 import {
   type SctpOptions,
   SctpSocket,
@@ -132,7 +132,7 @@ export async function open(
   for (const [k, v] of Object.entries(opts)) {
     if (OPEN_ONLY.has(k) || v === undefined) continue;
     if (SOCKET_OPTS.has(k) || k === "binary" || k === "list") rest[k] = v;
-    else if (KERNEL_OPTS[k] || k === "sctp_default_send_param") {
+    else if (isKernelOpt(k) || k === "sctp_default_send_param") {
       if (k === "sctp_status" || k === "sctp_get_peer_addr_info") continue;
       validateOpt(k, v, family);
       rest[k] = v;
@@ -154,7 +154,14 @@ export async function open(
       : "";
     throw new SctpError(e, `open: ${e}${hint}`);
   }
-  const s = new SctpSocket({ fd, family, type });
+  let s: SctpSocket;
+  try {
+    s = new SctpSocket({ fd, family, type });
+  } catch (e) {
+    // the poller could not take the fd (EMFILE/ENOMEM): it is still ours
+    lib.sctp_shim_close(fd);
+    throw e;
+  }
   try {
     if (opts.bind_to_device !== undefined) {
       s._applyOpts({ bind_to_device: opts.bind_to_device });

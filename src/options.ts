@@ -180,6 +180,13 @@ const REC = {
   sctp_get_peer_addr_info: PADDRINFO,
 } satisfies Record<string, RecordDef>;
 
+/**
+ * Whether `name` is a kernel option: an own property of KERNEL_OPTS, never
+ * one inherited from Object.prototype (`constructor`, `toString`).
+ */
+export const isKernelOpt = (name: string): boolean =>
+  Object.hasOwn(KERNEL_OPTS, name);
+
 /** The kernel options, by gen_sctp name. */
 export const KERNEL_OPTS: Record<string, OptDef> = {
   sndbuf: { id: 1, kind: "uint" },
@@ -392,7 +399,7 @@ export function validateOpt(name: string, value: unknown, family: 4 | 6): void {
 }
 
 function encode(name: string, value: unknown, family: 4 | 6): number {
-  const def = KERNEL_OPTS[name];
+  const def = isKernelOpt(name) ? KERNEL_OPTS[name] : undefined;
   if (!def) throw new TypeError(`unknown option ${name}`);
   if (def.readonly) throw new TypeError(`${name}: read-only option`);
   switch (def.kind) {
@@ -437,7 +444,15 @@ function encode(name: string, value: unknown, family: 4 | 6): number {
         throw new TypeError(`${name}: expected an interface name`);
       }
       const b = new TextEncoder().encode(value);
-      if (b.length >= 64) throw new RangeError(`${name}: name too long`);
+      // IFNAMSIZ is 16 with the NUL: the kernel would silently truncate
+      if (b.length > 15) {
+        throw new RangeError(
+          `${name}: interface name "${value}" is longer than 15 bytes`,
+        );
+      }
+      if (b.includes(0)) {
+        throw new TypeError(`${name}: interface name contains a NUL byte`);
+      }
       buf.set(b);
       return b.length;
     }
@@ -481,7 +496,7 @@ export function getKernelOpt(
   key: unknown,
   family: 4 | 6,
 ): unknown {
-  const def = KERNEL_OPTS[name];
+  const def = isKernelOpt(name) ? KERNEL_OPTS[name] : undefined;
   if (!def) throw new TypeError(`unknown option ${name}`);
   if (def.writeonly) return undefined;
   buf.fill(0);
@@ -551,7 +566,7 @@ export function getKernelOpt(
 
 /** Whether a kernel option is a record whose undefined fields can be merged. */
 export function isRecordOpt(name: string): boolean {
-  const k = KERNEL_OPTS[name]?.kind;
+  const k = isKernelOpt(name) ? KERNEL_OPTS[name].kind : undefined;
   return typeof k === "object" || k === "sri";
 }
 
@@ -560,7 +575,7 @@ export function keyOf(
   name: string,
   value: Record<string, unknown>,
 ): Record<string, unknown> | undefined {
-  const k = KERNEL_OPTS[name]?.kind;
+  const k = isKernelOpt(name) ? KERNEL_OPTS[name].kind : undefined;
   if (k === "sri") return { assoc_id: value.assoc_id };
   if (typeof k !== "object" || k.keys.length === 0) return undefined;
   const key: Record<string, unknown> = {};

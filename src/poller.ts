@@ -52,6 +52,20 @@ export { POLL_IN, POLL_OUT } from "./poll_ctl.ts";
 const IDLE_GRACE_MS = 1000, IDLE_GRACE_MAX_MS = 16000;
 /** The main thread's own polling interval while a worker starts (ms). */
 const BOOT_POLL_MS = 1;
+/**
+ * An unref'd socket that waits while no worker runs (nothing ref'd is
+ * armed) is polled by the main thread from an unref'd timer, every 1 ms
+ * after something was found, backing off to 50 ms: a worker would keep a
+ * Deno process alive (Deno's Worker has no unref()).
+ */
+const UNREF_POLL_MIN_MS = 1, UNREF_POLL_MAX_MS = 50;
+/** Lets a timer not keep the process alive (Deno: a number; Bun/Node: an object). */
+function unrefTimer(t: unknown): void {
+  if (typeof t === "number") {
+    (globalThis as { Deno?: { unrefTimer(id: number): void } }).Deno
+      ?.unrefTimer(t);
+  } else (t as { unref?: () => void })?.unref?.();
+}
 /** How long #listen waits for a stopping worker's last batch (ms). */
 const STOP_WAIT_MS = 3000;
 /** Adaptive spin budget bounds (ms) and its starting hop estimate. */
@@ -86,6 +100,10 @@ class Poller {
   #wakeR = -1;
   #wakeW = -1;
   #armedRefd = 0;
+  /** Armed fds that do not keep the process alive (unref'd). */
+  #armedUnrefd = 0;
+  #unrefTimer: ReturnType<typeof setTimeout> | undefined;
+  #unrefDelay = UNREF_POLL_MIN_MS;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** A socket read or sent (or tried to) since the idle timer was set. */
   #used = false;
@@ -103,13 +121,23 @@ class Poller {
     if (this.#q < 0) {
       const fds = new Int32Array(2);
       check(lib.sctp_shim_pipe(fds), "pipe");
+      let q = -1;
+      try {
+        q = check(lib.sctp_shim_rq_create(), "readiness queue");
+        check(
+          lib.sctp_shim_rq_arm(q, fds[0], POLL_IN | PERSISTENT, 0),
+          "readiness queue",
+        );
+      } catch (e) {
+        // nothing half-made stays open: the next socket tries again
+        if (q >= 0) lib.sctp_shim_close(q);
+        lib.sctp_shim_close(fds[0]);
+        lib.sctp_shim_close(fds[1]);
+        throw e;
+      }
       this.#wakeR = fds[0];
       this.#wakeW = fds[1];
-      this.#q = check(lib.sctp_shim_rq_create(), "readiness queue");
-      check(
-        lib.sctp_shim_rq_arm(this.#q, this.#wakeR, POLL_IN | PERSISTENT, 0),
-        "readiness queue",
-      );
+      this.#q = q;
     }
     return this.#q;
   }
@@ -134,7 +162,10 @@ class Poller {
   setRef(fd: number, refd: boolean): void {
     const s = this.#slots.get(fd);
     if (!s || s.refd === refd) return;
-    if (s.handler) this.#armedRefd += refd ? 1 : -1;
+    if (s.handler) {
+      this.#armedRefd += refd ? 1 : -1;
+      this.#armedUnrefd += refd ? -1 : 1;
+    }
     s.refd = refd;
     this.#lifetime();
   }
@@ -146,7 +177,10 @@ class Poller {
   arm(fd: number, events: number, handler: Ready): void {
     const s = this.#slots.get(fd);
     if (!s) throw new Error(`fd ${fd} not registered`);
-    if (!s.handler && s.refd) this.#armedRefd++;
+    if (!s.handler) {
+      if (s.refd) this.#armedRefd++;
+      else this.#armedUnrefd++;
+    }
     s.handler = handler;
     check(lib.sctp_shim_rq_arm(this.#q, fd, events, 1), "arm");
     this.#lifetime();
@@ -157,6 +191,7 @@ class Poller {
     const s = this.#slots.get(fd);
     if (!s || !s.handler) return;
     if (s.refd) this.#armedRefd--;
+    else this.#armedUnrefd--;
     s.handler = null;
     lib.sctp_shim_rq_arm(this.#q, fd, 0, 1);
     this.#lifetime();
@@ -261,21 +296,49 @@ class Poller {
     this.#bootTimer = undefined;
     const ctl = this.#ctl;
     if (!this.#worker || Atomics.load(ctl, READY) !== 0) return;
+    this.#pollOnce();
+    if (this.#worker && this.#bootTimer === undefined) {
+      this.#bootTimer = setTimeout(this.#bootPoll, BOOT_POLL_MS);
+    }
+  };
+
+  /**
+   * The main thread's own non-blocking look at the queue (while a worker
+   * starts, or for unref'd sockets while none runs); whether it found any.
+   */
+  #pollOnce(): boolean {
     if (!this.#out) {
       const buf = new Uint8Array(MAX_EVENTS * 8);
       this.#out = { buf, dv: new DataView(buf.buffer) };
     }
     const n = lib.sctp_shim_rq_wait(this.#q, this.#out.buf, MAX_EVENTS, 0);
-    if (n > 0) {
-      const batch: number[] = [];
-      // the wake pipe is the worker's: left for it to drain
-      collectReady(this.#out.dv, n, this.#wakeR, batch);
-      this.#dispatch(batch);
-    }
-    if (this.#worker && this.#bootTimer === undefined) {
-      this.#bootTimer = setTimeout(this.#bootPoll, BOOT_POLL_MS);
-    }
+    if (n <= 0) return false;
+    const batch: number[] = [];
+    // the wake pipe is the worker's: left for it to drain
+    collectReady(this.#out.dv, n, this.#wakeR, batch);
+    this.#dispatch(batch);
+    return batch.length > 0;
+  }
+
+  #pollUnref = (): void => {
+    this.#unrefTimer = undefined;
+    if (this.#worker || this.#armedUnrefd === 0) return;
+    this.#unrefDelay = this.#pollOnce()
+      ? UNREF_POLL_MIN_MS
+      : Math.min(2 * this.#unrefDelay, UNREF_POLL_MAX_MS);
+    this.#unrefPoll();
   };
+
+  /** Polls for unref'd armings while no worker runs (see UNREF_POLL_MIN_MS). */
+  #unrefPoll(): void {
+    if (
+      this.#worker || this.#armedUnrefd === 0 ||
+      this.#unrefTimer !== undefined
+    ) return;
+    const t = setTimeout(this.#pollUnref, this.#unrefDelay);
+    unrefTimer(t);
+    this.#unrefTimer = t;
+  }
 
   #dispatch(d: ArrayLike<number>): void {
     for (let k = 0; k < d.length; k += 2) {
@@ -284,6 +347,7 @@ class Poller {
       const h = s.handler;
       s.handler = null;
       if (s.refd) this.#armedRefd--;
+      else this.#armedUnrefd--;
       try {
         h(d[k + 1]);
       } catch (e) {
@@ -305,7 +369,12 @@ class Poller {
       this.#start();
       return;
     }
-    if (!this.#worker || this.#idleTimer !== undefined) return;
+    if (!this.#worker) {
+      this.#unrefDelay = UNREF_POLL_MIN_MS;
+      this.#unrefPoll();
+      return;
+    }
+    if (this.#idleTimer !== undefined) return;
     const idle = () => {
       this.#idleTimer = undefined;
       if (this.#armedRefd !== 0) return;
@@ -315,6 +384,7 @@ class Poller {
       } else {
         this.#stop();
         this.#idleStop = performance.now();
+        this.#unrefPoll(); // unref'd waits go on without the worker
       }
     };
     this.#used = false;

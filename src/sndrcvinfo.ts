@@ -33,7 +33,9 @@ export function flagsToBits(flags: unknown, what = "flags"): number {
   }
   let bits = 0;
   for (const f of flags) {
-    const b = FLAG_BITS[f as SndRcvFlag];
+    const b = typeof f === "string" && Object.hasOwn(FLAG_BITS, f)
+      ? FLAG_BITS[f as SndRcvFlag]
+      : undefined;
     if (b === undefined) {
       throw new TypeError(`${what}: unknown flag ${String(f)}`);
     }
@@ -89,7 +91,7 @@ export function sendParams(
     throw new TypeError(`${what}: expected an sctp_sndrcvinfo record`);
   }
   const r = info as Record<string, unknown>;
-  for (const k in r) {
+  for (const k of Object.keys(r)) {
     if (!SRI_FIELDS.has(k)) throw new TypeError(`${what}: unknown field ${k}`);
   }
   if (r.type !== undefined && r.type !== "sctp_sndrcvinfo") {

@@ -23,7 +23,7 @@ import { lib } from "./lib.ts";
 import {
   getKernelOpt,
   isRecordOpt,
-  KERNEL_OPTS,
+  isKernelOpt,
   keyOf,
   OPT_SNDBUFFORCE,
   setKernelOpt,
@@ -153,6 +153,32 @@ interface Waiter {
   into?: Uint8Array;
 }
 
+/**
+ * A connect() waiting for the outcome of the association it started: the
+ * `sctp_assoc_change` whose assoc_id is the one the kernel gave it (never an
+ * earlier association's event from the same peer), or, where the kernel gave
+ * no id (0), the first one from the peer's address and port.
+ */
+interface ConnectWaiter {
+  id: number;
+  ip: string;
+  port: number;
+  resolve(m: SctpMessage): void;
+  reject(e: unknown): void;
+}
+
+const isAssocChange = (m: SctpMessage | undefined): boolean =>
+  !!m && m.data !== null && typeof m.data === "object" &&
+  !(m.data instanceof Uint8Array) && !Array.isArray(m.data) &&
+  (m.data as SctpEvent).type === "sctp_assoc_change";
+
+function connectMatches(w: ConnectWaiter, m: SctpMessage): boolean {
+  if (!isAssocChange(m)) return false;
+  return w.id !== 0
+    ? (m.data as SctpAssocChange).assoc_id === w.id
+    : m.fromIp === w.ip && m.fromPort === w.port;
+}
+
 interface PendingSend {
   bytes: Uint8Array;
   assoc: number;
@@ -205,30 +231,16 @@ const LARGE = 16384;
 // room for a batch of 64 slots of up to LARGE bytes
 const recvBuf = new Uint8Array(BATCH_MSGS * (LARGE + REC_HDR));
 const recvDv = new DataView(recvBuf.buffer);
-// Received messages up to SLAB_MAX bytes are copied into a shared slab (as
-// Node pools small Buffers) and handed out as views: one allocation per slab
-// instead of one per message, and `.buffer` already exists (in JSC, a fresh
-// small typed array materializes its ArrayBuffer on first `.buffer`, and a
-// slice over ~1000 bytes is a separate malloc).
-const SLAB = 16 * 1024;
-const SLAB_MAX = 2048;
-let slab = new Uint8Array(0);
-let slabAb: ArrayBuffer = slab.buffer;
-let slabOff = 0;
-
-/** A copy of `recvBuf[start, start+len)`, from the slab when small. */
-function copyOut(start: number, len: number): Uint8Array {
-  if (len > SLAB_MAX) return recvBuf.slice(start, start + len);
-  if (slabOff + len > slab.length) {
-    slab = new Uint8Array(SLAB);
-    slabAb = slab.buffer;
-    slabOff = 0;
-  }
-  const b = new Uint8Array(slabAb, slabOff, len);
-  b.set(recvBuf.subarray(start, start + len));
-  slabOff = (slabOff + len + 7) & ~7;
-  return b;
-}
+/**
+ * A copy of `recvBuf[start, start+len)` in an ArrayBuffer of its own. Every
+ * received message owns its whole buffer: no pool shared between messages
+ * (or sockets), so `m.data.buffer` holds that message's bytes and nothing
+ * else, and transferring it to a Worker cannot touch another message. (A
+ * shared slab, as Node pools small Buffers, was ~0.2-0.5 µs cheaper per
+ * message natively; see the README's note on received buffers.)
+ */
+const copyOut = (start: number, len: number): Uint8Array =>
+  recvBuf.slice(start, start + len);
 /**
  * A buffer of `n` bytes that owns its whole ArrayBuffer, not zero-filled
  * first where the runtime allows (Bun's allocUnsafeSlow: half the cost of a
@@ -248,12 +260,32 @@ const hdrBuf = new Uint8Array(REC_HDR);
 const hdrDv = new DataView(hdrBuf.buffer);
 const encoder = new TextEncoder();
 
-/** Converts send data to one byte array (copying only iolists). */
+/** Whether an ArrayBuffer was detached (transferred): it has no bytes. */
+const isDetached = (b: ArrayBufferLike): boolean =>
+  (b as { detached?: boolean }).detached === true;
+
+function notDetached(b: ArrayBufferLike): void {
+  if (isDetached(b)) {
+    throw new TypeError("data: the buffer is detached (transferred)");
+  }
+}
+
+/**
+ * Converts send data to one byte array (copying only iolists and strings,
+ * which then make a fresh array: see {@linkcode isFreshBytes}).
+ */
 export function toBytes(data: unknown): Uint8Array {
-  if (data instanceof Uint8Array) return data;
+  if (data instanceof Uint8Array) {
+    notDetached(data.buffer);
+    return data;
+  }
   if (typeof data === "string") return encoder.encode(data);
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (data instanceof ArrayBuffer) {
+    notDetached(data);
+    return new Uint8Array(data);
+  }
   if (ArrayBuffer.isView(data)) {
+    notDetached(data.buffer);
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   }
   if (Array.isArray(data)) {
@@ -286,6 +318,14 @@ export function toBytes(data: unknown): Uint8Array {
     "data: expected Uint8Array, ArrayBuffer(View), string or an iolist",
   );
 }
+
+/**
+ * Whether toBytes(data) made a new array (nobody else holds it): a send
+ * that must wait keeps it as it is; otherwise it copies the caller's bytes
+ * (the caller may write to its buffer once send() has returned).
+ */
+const isFreshBytes = (data: unknown): boolean =>
+  typeof data === "string" || Array.isArray(data);
 
 function assocId(a: unknown, what: string): number {
   if (typeof a === "number") return uintField(a, 32, `${what}: assoc id`);
@@ -401,6 +441,9 @@ export class SctpSocket extends EventTarget {
   #pend: Uint8Array | null = null;
   #pendLen = 0;
   #pendMine = false;
+  /** The rest of a data message whose first pieces were lost (the caller
+   * detached its `into` under them) is dropped up to its end. */
+  #skipRest = false;
   #waiter: Waiter | null = null;
   #sends: PendingSend[] = [];
   #readArmed = false;
@@ -409,11 +452,8 @@ export class SctpSocket extends EventTarget {
   #again = false;
   #mailbox: Event[] = [];
   #listeners = 0;
-  #connectWaiters: {
-    ip: string;
-    port: number;
-    resolve(m: SctpMessage): void;
-  }[] = [];
+  /** connect() calls waiting for their association's sctp_assoc_change. */
+  #connectWaiters: ConnectWaiter[] = [];
 
   /** @internal Use {@linkcode open}. */
   constructor(init: SocketInit) {
@@ -497,7 +537,8 @@ export class SctpSocket extends EventTarget {
 
   #demand(): boolean {
     return !this.#closed && !this.#notOwner &&
-      (this.#waiter !== null || this.#active !== false);
+      (this.#waiter !== null || this.#active !== false ||
+        this.#connectWaiters.length > 0);
   }
 
   /** Hands queued items to a waiting recv or to active delivery. */
@@ -515,20 +556,6 @@ export class SctpSocket extends EventTarget {
 
   #activeDeliver(item: Item): void {
     const m = item.msg;
-    const d = m.data as SctpEvent;
-    if (
-      this.#connectWaiters.length > 0 && !item.error &&
-      d && (d as SctpEvent).type === "sctp_assoc_change"
-    ) {
-      const i = this.#connectWaiters.findIndex((w) =>
-        w.ip === m.fromIp && w.port === m.fromPort
-      );
-      if (i >= 0) {
-        const [w] = this.#connectWaiters.splice(i, 1);
-        w.resolve(m);
-        return;
-      }
-    }
     this.#post(
       new CustomEvent(item.error ? "sctp_error" : "sctp", { detail: m }),
     );
@@ -701,6 +728,7 @@ export class SctpSocket extends EventTarget {
    */
   #readBatch(into?: Uint8Array): "ok" | "eagain" | string {
     poller.touch();
+    if (this.#pend !== null && this.#intoDetached()) return "ok";
     const chunk = Math.max(this.#buffer, 1);
     const direct = this.#largeLen !== 0 && chunk >= LARGE;
     // the pieces of a message pending in the caller's `into` move out when
@@ -809,8 +837,33 @@ export class SctpSocket extends EventTarget {
     return "ok";
   }
 
+  /**
+   * Whether the caller detached (transferred) the `into` that holds the
+   * first pieces of a message: those bytes are gone, so the message is
+   * lost. Its pieces are dropped, the rest of it skipped, and the recv that
+   * owns `into` rejects with a TypeError (never a crash or a hang).
+   */
+  #intoDetached(): boolean {
+    const p = this.#pend;
+    if (p === null || this.#pendMine || !isDetached(p.buffer)) return false;
+    this.#pend = null;
+    this.#pendLen = 0;
+    this.#skipRest = true;
+    const w = this.#waiter;
+    if (w !== null && w.into === p) {
+      this.#waiter = null;
+      w.reject(
+        new TypeError(
+          "recv: `into` was detached while a message was being received into it; that message is lost",
+        ),
+      );
+    }
+    return true;
+  }
+
   /** Moves the pending pieces (#pend) to #partial: copied out of `into`. */
   #spill(): void {
+    if (this.#intoDetached()) return;
     const p = this.#pend!, len = this.#pendLen;
     this.#partial.push(this.#pendMine ? p.subarray(0, len) : p.slice(0, len));
     this.#partialLen += len;
@@ -829,6 +882,12 @@ export class SctpSocket extends EventTarget {
     const dlen = dv.getUint32(off + 80, true);
     const start = off + REC_HDR;
     const notif = (flags & RF_NOTIFICATION) !== 0;
+    if (this.#skipRest && !notif) {
+      if (flags & RF_EOR) this.#skipRest = false;
+      this.#partial = [];
+      this.#partialLen = 0;
+      return;
+    }
     if (!notif) {
       const whole = this.#partialLen + dlen;
       this.#largeLen = whole < LARGE
@@ -885,15 +944,23 @@ export class SctpSocket extends EventTarget {
     } else {
       data = this.#mode === "list" ? Array.from(bytes) : bytes;
     }
-    this.#inbox.push({
-      msg: {
-        fromIp: from ? from.addr : "",
-        fromPort: from ? from.port : 0,
-        ancData: anc,
-        data,
-      },
-      error,
-    });
+    const msg: SctpMessage = {
+      fromIp: from ? from.addr : "",
+      fromPort: from ? from.port : 0,
+      ancData: anc,
+      data,
+    };
+    if (this.#connectWaiters.length > 0 && this.#claimConnect(msg)) return;
+    this.#inbox.push({ msg, error });
+  }
+
+  /** Hands `m` to the connect() it answers, if any; whether it did. */
+  #claimConnect(m: SctpMessage): boolean {
+    const i = this.#connectWaiters.findIndex((w) => connectMatches(w, m));
+    if (i < 0) return false;
+    const [w] = this.#connectWaiters.splice(i, 1);
+    w.resolve(m);
+    return true;
   }
 
   #lastFrom: SockAddr | null = null;
@@ -944,6 +1011,9 @@ export class SctpSocket extends EventTarget {
       if (into !== undefined) {
         if (!(into instanceof Uint8Array)) {
           throw new TypeError("recv: into must be a Uint8Array");
+        }
+        if (isDetached(into.buffer)) {
+          throw new TypeError("recv: into is detached (transferred)");
         }
         if (into.length === 0) {
           throw new RangeError("recv: into must not be empty");
@@ -1107,7 +1177,8 @@ export class SctpSocket extends EventTarget {
       ppid = 0,
       flags: number,
       context = 0,
-      ttl = 0;
+      ttl = 0,
+      fresh: boolean;
     try {
       if (
         typeof a === "number" ||
@@ -1119,11 +1190,13 @@ export class SctpSocket extends EventTarget {
         }
         stream = uintField(b, 16, "send: stream");
         bytes = toBytes(c);
+        fresh = isFreshBytes(c);
         flags = this.#defaults ? SEND_DEFAULTS : 0;
       } else {
         if (c !== undefined) throw new TypeError("send: too many arguments");
         const sp = sendParams(a, "send");
         bytes = toBytes(b);
+        fresh = isFreshBytes(b);
         assoc = sp.assoc_id;
         stream = sp.stream;
         ppid = sp.ppid;
@@ -1141,8 +1214,18 @@ export class SctpSocket extends EventTarget {
       this.#sends.length === 0 &&
       this.#sendNow(bytes, assoc, stream, ppid, flags, context, ttl) >= 0
     ) return RESOLVED;
+    // it may have to wait: the message is captured now, as gen_sctp's
+    // immutable binaries are (the caller may reuse its buffer at once)
     return this.#submit(
-      this.#pending(bytes, assoc, stream, ppid, flags, context, ttl),
+      this.#pending(
+        fresh ? bytes : bytes.slice(),
+        assoc,
+        stream,
+        ppid,
+        flags,
+        context,
+        ttl,
+      ),
     );
   }
 
@@ -1368,6 +1451,11 @@ export class SctpSocket extends EventTarget {
         Number.isInteger(isServerOrBacklog)
       ) {
         backlog = isServerOrBacklog;
+        if (backlog < -0x80000000 || backlog > 0x7fffffff) {
+          throw new RangeError(
+            `listen: backlog ${backlog} is outside the 32-bit integer range`,
+          );
+        }
       } else {
         throw new TypeError("listen: expected a boolean or an integer backlog");
       }
@@ -1424,7 +1512,7 @@ export class SctpSocket extends EventTarget {
   async #start(args: unknown[], what: string) {
     const { opts, ms } = this.#connectArgs(args, what);
     this.#usable();
-    const deadline = ms < 0 ? Infinity : Date.now() + ms;
+    const deadline = ms < 0 ? Infinity : performance.now() + ms;
     const peer = await this.#peer(
       args[0] as string | SockAddrArg,
       args[1],
@@ -1432,13 +1520,18 @@ export class SctpSocket extends EventTarget {
     );
     this.#usable();
     this.#changeOpts(opts);
-    const a = addrList([peer.ip], peer.port);
-    const r = lib.sctp_shim_connect(this.#fd, a);
-    if (r < 0 && errnoName(r) !== "einprogress") {
+    // sctp_connectx gives the new association's id (the shim treats
+    // EINPROGRESS as success): connect() waits for that one's outcome
+    const r = lib.sctp_shim_connectx(
+      this.#fd,
+      addrList([peer.ip], peer.port),
+      1,
+    );
+    if (r < 0) {
       const e = errnoName(r);
       throw new SctpError(e, `${what}: ${e}`);
     }
-    return { peer, deadline };
+    return { peer, deadline, id: r };
   }
 
   /**
@@ -1467,66 +1560,53 @@ export class SctpSocket extends EventTarget {
   }
 
   async #connect(args: unknown[]): Promise<SctpAssocChange> {
-    const { peer, deadline } = await this.#start(args, "connect");
-    const ipStr = formatIp(peer.ip.family, peer.ip.bytes);
-    const remaining = () =>
-      deadline === Infinity
-        ? "infinity" as const
-        : Math.max(0, Math.round(deadline - Date.now()));
-    let msg: SctpMessage;
-    if (this.#active === false) {
-      msg = await this.recv(remaining());
-    } else {
-      msg = await new Promise<SctpMessage>((resolve, reject) => {
-        const w = {
-          ip: ipStr,
-          port: peer.port,
-          resolve: (m: SctpMessage) => {
-            if (timer !== undefined) clearTimeout(timer);
-            resolve(m);
-          },
+    const { peer, deadline, id } = await this.#start(args, "connect");
+    const msg = await new Promise<SctpMessage>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const settle = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        const i = this.#connectWaiters.indexOf(w);
+        if (i >= 0) this.#connectWaiters.splice(i, 1);
+      };
+      const w: ConnectWaiter = {
+        id,
+        ip: formatIp(peer.ip.family, peer.ip.bytes),
+        port: peer.port,
+        resolve: (m) => {
+          settle();
+          resolve(m);
+        },
+        reject: (e) => {
+          settle();
+          reject(e);
+        },
+      };
+      // the outcome may be here already: received (passive) or posted
+      // (active) while the handshake ran; other messages stay where they are
+      const i = this.#inbox.findIndex((it) => connectMatches(w, it.msg));
+      if (i >= 0) return w.resolve(this.#inbox.splice(i, 1)[0].msg);
+      const j = this.#mailbox.findIndex((ev) =>
+        ev.type === "sctp" &&
+        connectMatches(w, (ev as CustomEvent<SctpMessage>).detail)
+      );
+      if (j >= 0) {
+        const [ev] = this.#mailbox.splice(j, 1);
+        return w.resolve((ev as CustomEvent<SctpMessage>).detail);
+      }
+      if (deadline !== Infinity) {
+        const expire = () => {
+          const left = deadline - performance.now();
+          if (left > 1) timer = setTimeout(expire, timerDelay(left));
+          else w.reject(new SctpError("timeout"));
         };
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const rem = remaining();
-        if (rem !== "infinity") {
-          const expire = () => {
-            const left = deadline - Date.now();
-            if (left > 1) return timer = setTimeout(expire, timerDelay(left));
-            const i = this.#connectWaiters.indexOf(w);
-            if (i >= 0) this.#connectWaiters.splice(i, 1);
-            reject(new SctpError("timeout"));
-          };
-          timer = setTimeout(expire, timerDelay(rem));
-        }
-        this.#connectWaiters.push(w);
-        // an event that arrived already is still in the mailbox
-        const j = this.#mailbox.findIndex((ev) => {
-          const m = (ev as CustomEvent<SctpMessage>).detail;
-          return ev.type === "sctp" && m &&
-            (m.data as SctpEvent)?.type === "sctp_assoc_change" &&
-            m.fromIp === ipStr && m.fromPort === peer.port;
-        });
-        if (j >= 0) {
-          const [ev] = this.#mailbox.splice(j, 1);
-          this.#connectWaiters.pop();
-          w.resolve((ev as CustomEvent<SctpMessage>).detail);
-        }
-      });
-    }
-    const d = msg.data as SctpEvent;
-    if (
-      d && !(d instanceof Uint8Array) && !Array.isArray(d) &&
-      d.type === "sctp_assoc_change" && msg.fromIp === ipStr &&
-      msg.fromPort === peer.port
-    ) {
-      if (d.state === "comm_up") return d;
-      throw new SctpError(d, `connect: ${d.state}`, msg);
-    }
-    throw new SctpError(
-      { type: "unexpected_message" },
-      "connect: another message arrived first",
-      msg,
-    );
+        timer = setTimeout(expire, timerDelay(deadline - performance.now()));
+      }
+      this.#connectWaiters.push(w);
+      this.#service();
+    });
+    const d = msg.data as SctpAssocChange;
+    if (d.state === "comm_up") return d;
+    throw new SctpError(d, `connect: ${d.state}`, msg);
   }
 
   /**
@@ -1661,7 +1741,13 @@ export class SctpSocket extends EventTarget {
         throw new SctpError("einval", "peeloff: not a seqpacket socket");
       }
       const fd = check(lib.sctp_shim_peeloff(this.#fd, id), "peeloff");
-      const s = new SctpSocket({ fd, family: this.#family, type: "stream" });
+      let s: SctpSocket;
+      try {
+        s = new SctpSocket({ fd, family: this.#family, type: "stream" });
+      } catch (e) {
+        lib.sctp_shim_close(fd); // the poller could not take it
+        throw e;
+      }
       s.#mode = this.#mode;
       s.#buffer = this.#buffer;
       s.#nonBlockSend = this.#nonBlockSend;
@@ -1776,9 +1862,12 @@ export class SctpSocket extends EventTarget {
     if (!Array.isArray(addrs) || addrs.length === 0) {
       throw new TypeError("bindx: expected a non-empty list of addresses");
     }
+    const ips = addrs.map((a) => ipArg(a, this.#family, "bindx"));
     this.#usable();
     const port = await this.port();
-    const ips = addrs.map((a) => ipArg(a, this.#family, "bindx"));
+    // checked again after the await: a socket closed meanwhile (its fd
+    // number perhaps reused by another socket) must not be acted on
+    this.#usable();
     check(
       lib.sctp_shim_bindx(
         this.#fd,
@@ -1870,7 +1959,7 @@ export class SctpSocket extends EventTarget {
       if (SOCKET_OPTS.has(name)) {
         this.#setSocketOpt(name, v);
         if (name === "active") afterActive = true;
-      } else if (name === "sctp_default_send_param" || KERNEL_OPTS[name]) {
+      } else if (name === "sctp_default_send_param" || isKernelOpt(name)) {
         let val = v;
         if (
           change && isRecordOpt(name) && v !== null && typeof v === "object"
@@ -2002,8 +2091,8 @@ export class SctpSocket extends EventTarget {
       case "list":
         return this.#mode === name;
     }
-    if (name in this.#extra) return this.#extra[name];
-    if (!KERNEL_OPTS[name]) throw new TypeError(`unknown option ${name}`);
+    if (Object.hasOwn(this.#extra, name)) return this.#extra[name];
+    if (!isKernelOpt(name)) throw new TypeError(`unknown option ${name}`);
     return getKernelOpt(this.#fd, name, key, this.#family);
   }
 
@@ -2075,7 +2164,13 @@ export class SctpSocket extends EventTarget {
 
   /** @internal restores a socket handed over by controllingProcess. */
   static _adopt(h: SocketHandle): SctpSocket {
-    const s = new SctpSocket({ fd: h.fd, family: h.family, type: h.type });
+    let s: SctpSocket;
+    try {
+      s = new SctpSocket({ fd: h.fd, family: h.family, type: h.type });
+    } catch (e) {
+      lib.sctp_shim_close(h.fd); // nobody else owns it any more
+      throw e;
+    }
     s.#mode = h.mode;
     s.#buffer = h.buffer;
     s.#nonBlockSend = h.nonBlockSend;
@@ -2115,6 +2210,7 @@ export class SctpSocket extends EventTarget {
       w.reject(err());
     }
     for (const p of this.#sends.splice(0)) p.reject(err());
+    for (const c of this.#connectWaiters.splice(0)) c.reject(err());
     this.#inbox = [];
     this.#partial = [];
     this.#pend = null;
