@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { platform } from "node:os";
 import { resolve } from "node:path";
 import process from "node:process";
 import { compiledPath } from "./compile.ts";
@@ -27,6 +28,13 @@ export async function shimPath(): Promise<string> {
       throw new Error(`gen_sctp: SCTP_SHIM_LIB=${p}: no such file`);
     }
     return p;
+  }
+  const os = platform();
+  if (os === "darwin" || os === "win32") {
+    throw new Error(
+      `gen_sctp: ${os} has no kernel SCTP; the library runs on Linux ` +
+        "(x64, arm64, others building from source) with the sctp module",
+    );
   }
   let why = "prebuilt shims are disabled (SCTP_SHIM_PREBUILT=0)";
   if (env.SCTP_SHIM_SANITIZE === "1") {

@@ -23,18 +23,18 @@ export interface Prebuilt {
 export const PREBUILT_ABI = 1;
 /** sha256 (hex) of c/sctp_shim.c followed by c/sctp_shim.h. */
 export const SOURCE_SHA256 =
-  "d56bb2f1f9c6c766ee46cf8b849f8f6ff3c8c5c8dfc5f2064b590f130bc5d284";
+  "c5bd115f433b44e7a7c95f2b7ab7d6957f11a5a5917d3a44e4bd6e0dd57b8911";
 /** The prebuilt libraries by `${platform}-${arch}` (Node's names). */
 export const PREBUILT: Readonly<Record<string, Prebuilt>> = {
   "linux-x64": {
     path: "prebuilt/linux-x64/libsctp_shim.so",
-    sha256: "5c8a6189bf2a378a54504239834666976ebb6064b34982efc9419f00bc5f34c4",
+    sha256: "5e838671f4402ccec921994676accffceb010041c5d652f23d98405dfdbdc348",
     glibc: "2.14",
     compiler: "x86_64-linux-gnu-gcc (Debian 12.2.0-14+deb12u1) 12.2.0",
   },
   "linux-arm64": {
     path: "prebuilt/linux-arm64/libsctp_shim.so",
-    sha256: "fc50584153e369e00fff5415aeff30d440b077aaf0875ec03afb1361ecf78c6e",
+    sha256: "561245a296801855787c76278f6fe08a185efdb806e6622c90153c75a2e406d8",
     glibc: "2.17",
     compiler: "aarch64-linux-gnu-gcc (Debian 12.2.0-14) 12.2.0",
   },

@@ -1,0 +1,151 @@
+/**
+ * The npm package as a Bun user gets it: `scripts/build-npm`, `npm pack`, the
+ * tarball installed offline into a fresh project with `bun add`, imported by
+ * name for an echo over kernel SCTP (the prebuilt shim: no cc on PATH); a
+ * consumer type-checked with `tsc --strict` against the shipped declarations;
+ * Node.js refused at import.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { baseEnv, BUN, ROOT, run } from "./fixtures/package_util.ts";
+
+const NAME = "@sctp/gen-sctp";
+
+describe("package: npm tarball installed with bun", () => {
+  let tmp = "";
+  let proj = "";
+  let tgz = "";
+  let env: Record<string, string> = {};
+
+  before(async () => {
+    tmp = mkdtempSync(join(tmpdir(), "gen-sctp-npm-"));
+    env = baseEnv(process.env.PATH ?? "", tmp);
+    const build = await run("bash", ["scripts/build-npm"], { env });
+    assert.equal(build.code, 0, build.stderr);
+    const pack = await run(
+      "npm",
+      ["pack", "--silent", "--pack-destination", tmp],
+      {
+        env: { ...env, npm_config_cache: join(tmp, "npm-cache") },
+        cwd: join(ROOT, "build/npm"),
+      },
+    );
+    assert.equal(pack.code, 0, pack.stderr);
+    tgz = join(tmp, pack.stdout.trim().split("\n").pop()!);
+    proj = join(tmp, "proj");
+    mkdirSync(proj);
+    writeFileSync(
+      join(proj, "package.json"),
+      JSON.stringify({ name: "consumer", private: true, type: "module" }),
+    );
+    const add = await run(BUN, ["add", "--offline", tgz], { env, cwd: proj });
+    assert.equal(add.code, 0, add.stderr);
+  });
+  after(() => {
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("ships only runtime files and pulls no dependency", () => {
+    const pkg = join(proj, "node_modules", NAME);
+    const files = readdirSync(pkg).sort();
+    assert.deepEqual(files, [
+      "CHANGELOG.md",
+      "LICENSE",
+      "README.md",
+      "c",
+      "mod.d.ts",
+      "mod.js",
+      "package.json",
+      "poller_worker.js",
+      "prebuilt",
+    ]);
+    // nothing but the package itself in node_modules
+    assert.deepEqual(
+      readdirSync(join(proj, "node_modules")).filter((d) => !d.startsWith(".")),
+      ["@sctp"],
+    );
+    const meta = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
+    assert.equal(meta.name, NAME);
+    assert.equal(meta.exports["."].types, "./mod.d.ts");
+    assert.equal(meta.dependencies, undefined);
+    const deno = JSON.parse(readFileSync(join(ROOT, "deno.json"), "utf8"));
+    assert.equal(deno.name, NAME);
+    assert.equal(meta.version, deno.version);
+    console.log(`npm tarball: ${statSync(tgz).size} bytes`);
+  });
+
+  it("imports by name and echoes under bun with no cc on PATH", async () => {
+    const tpl = readFileSync(
+      join(ROOT, "tests/fixtures/package_echo.ts.txt"),
+      "utf8",
+    );
+    writeFileSync(join(proj, "echo.ts"), tpl.replaceAll("__SPEC__", NAME));
+    const cache = mkdtempSync(join(tmp, "cache-"));
+    const bin = mkdtempSync(join(tmp, "bin-")); // a PATH without cc
+    const r = await run(BUN, ["echo.ts"], {
+      env: { ...env, PATH: bin, SCTP_SHIM_CACHE: cache },
+      cwd: proj,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /echo ok ping/);
+    // the prebuilt shim was used in place: nothing built into the cache
+    assert.deepEqual(readdirSync(cache), []);
+  });
+
+  it("type-checks a consumer with tsc --strict against mod.d.ts", async () => {
+    writeFileSync(
+      join(proj, "consumer.ts"),
+      readFileSync(join(ROOT, "tests/fixtures/package_consumer.ts")),
+    );
+    writeFileSync(
+      join(proj, "bad.ts"),
+      `import { errorString } from "${NAME}";\nexport const n: number = errorString(1);\n`,
+    );
+    const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
+    const flags = [
+      "--strict",
+      "--noEmit",
+      "--target",
+      "es2022",
+      "--module",
+      "nodenext",
+      "--moduleResolution",
+      "nodenext",
+    ];
+    const ok = await run("node", [tsc, ...flags, "consumer.ts"], {
+      env,
+      cwd: proj,
+    });
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    const bad = await run("node", [tsc, ...flags, "bad.ts"], {
+      env,
+      cwd: proj,
+    });
+    assert.notEqual(bad.code, 0, "a wrong type must not compile");
+    assert.match(bad.stdout, /TS2322/);
+  });
+
+  it("refuses Node.js at import, before any shim work", async () => {
+    const cache = join(tmp, "node-cache");
+    const r = await run(
+      "node",
+      ["--input-type=module", "-e", `await import("${NAME}")`],
+      { env: { ...env, SCTP_SHIM_CACHE: cache }, cwd: proj },
+    );
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /runs on Deno and Bun/);
+    assert.throws(() => statSync(cache), /ENOENT/);
+  });
+});
