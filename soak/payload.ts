@@ -52,18 +52,29 @@ export interface MsgKey {
 const key = (k: MsgKey, salt: number) =>
   mix(k.seed, k.dir, k.stream, k.cls, k.seq, salt);
 
-/** Size of a message: log-uniform in 1..65536 (many small, some 64 KiB). */
-export function sizeOf(k: MsgKey): number {
+/**
+ * Size distribution: "log" (default) log-uniform in 1..65536, many small
+ * and some 64 KiB (mean ~6 KB); "uniform" uniform in 1..65536 (mean 32 KiB).
+ */
+export type SizeDist = "log" | "uniform";
+
+/** Size of message `k` under `dist`. */
+export function sizeOf(k: MsgKey, dist: SizeDist = "log"): number {
   const u = key(k, 1) / 0x100000000;
+  if (dist === "uniform") return 1 + Math.floor(u * MAX_SIZE);
   return Math.min(MAX_SIZE, Math.max(1, Math.floor(2 ** (u * 16.05))));
 }
 
 /**
- * Writes message `k`'s bytes into `buf` (at least sizeOf(k) rounded up to 4
- * bytes, 4-byte aligned) and returns the view of its sizeOf(k) bytes.
+ * Writes message `k`'s bytes into `buf` (at least MAX_SIZE + 4 bytes, 4-byte
+ * aligned) and returns the view of its sizeOf(k, dist) bytes.
  */
-export function fillMsg(k: MsgKey, buf: Uint8Array): Uint8Array {
-  const n = sizeOf(k);
+export function fillMsg(
+  k: MsgKey,
+  buf: Uint8Array,
+  dist: SizeDist = "log",
+): Uint8Array {
+  const n = sizeOf(k, dist);
   const words = new Uint32Array(buf.buffer, buf.byteOffset, (n + 3) >>> 2);
   let x = key(k, 2) | 1; // xorshift32 state, never 0
   for (let i = 0; i < words.length; i++) {

@@ -25,6 +25,7 @@ import {
   PPID_DONE,
   PPID_END,
   ppidOf,
+  type SizeDist,
   UNORDERED_BIT,
 } from "./payload.ts";
 import { sample } from "./sample.ts";
@@ -57,6 +58,8 @@ export interface PeerConfig {
   mallocStats: boolean;
   /** A receive waiting longer than this (ms) is a stall: an error. */
   stallMs: number;
+  /** Message size distribution (both sides must agree). */
+  sizes: SizeDist;
 }
 
 /** Reads SOAK_* settings of a side from the environment. */
@@ -77,6 +80,7 @@ export function configFromEnv(
     trim: env.SOAK_MALLOC_TRIM === "1",
     mallocStats: env.SOAK_MALLOC_STATS === "1",
     stallMs: num("SOAK_STALL_MS", 120000),
+    sizes: env.SOAK_SIZES === "uniform" ? "uniform" : "log",
   };
 }
 
@@ -132,7 +136,7 @@ export async function runPeer(
         cls,
         seq: sent[stream][cls],
       };
-      const data = fillMsg(k, buf);
+      const data = fillMsg(k, buf, cfg.sizes);
       await s.send({
         stream,
         ppid: ppidOf(k),
@@ -192,7 +196,7 @@ export async function runPeer(
     if ((sri.flags ?? []).includes("unordered") !== (cls === 1)) {
       fail(`${where}: flags ${JSON.stringify(sri.flags)}`);
     }
-    const want = fillMsg(k, scratch);
+    const want = fillMsg(k, scratch, cfg.sizes);
     const got = Buffer.from(d.buffer, d.byteOffset, d.byteLength);
     if (!got.equals(want)) {
       let i = 0;

@@ -10,7 +10,9 @@
  *     [--seed N] [--interval S] [--into]      (or: bun soak/run.ts ...)
  *
  * Environment: SOAK_MINUTES, SOAK_RUNTIMES, SOAK_SEED, SOAK_INTERVAL,
- * SOAK_INTO=1, SOAK_MALLOC_TRIM=1, SOAK_MALLOC_STATS=1, SOAK_OUT (JSON file);
+ * SOAK_SIZES=uniform (1 B..64 KiB uniform; default log-uniform), SOAK_INTO=1,
+ * SOAK_MALLOC_TRIM=1, SOAK_MALLOC_STATS=1, SOAK_OUT (JSON file),
+ * SOAK_DENO_FLAGS / SOAK_BUN_FLAGS (extra runtime flags of the processes);
  * the children inherit the environment (e.g. MALLOC_ARENA_MAX).
  *
  * @module
@@ -75,9 +77,12 @@ function start(
   env: NodeJS.ProcessEnv,
 ): Proc {
   const bin = `${root}node_modules/.bin/${rt}`;
+  // extra runtime flags, e.g. SOAK_DENO_FLAGS="--v8-flags=--max-semi-space-size=1"
+  const flags = (process.env[`SOAK_${rt.toUpperCase()}_FLAGS`] ?? "").split(" ")
+    .filter(Boolean);
   const argv = rt === "deno"
-    ? ["run", "-A", here(file), ...args]
-    : [here(file), ...args];
+    ? ["run", "-A", ...flags, here(file), ...args]
+    : [...flags, here(file), ...args];
   const child = spawn(bin, argv, { env, stdio: ["ignore", "pipe", "pipe"] });
   let gotPort: (p: number) => void = () => {};
   const p: Proc = {
@@ -134,9 +139,9 @@ async function soakOne(rt: string, cfg: ReturnType<typeof settings>) {
     SOAK_INTO: cfg.into ? "1" : "0",
   };
   console.log(
-    `=== ${rt}: ${cfg.seconds}s, seed ${cfg.seed}, 8 streams, 1 B..64 KiB${
-      cfg.into ? ", recv into" : ""
-    }`,
+    `=== ${rt}: ${cfg.seconds}s, seed ${cfg.seed}, 8 streams, 1 B..64 KiB ${
+      process.env.SOAK_SIZES === "uniform" ? "uniform" : "log-uniform"
+    }${cfg.into ? ", recv into" : ""}`,
   );
   const server = start(rt, "server.ts", [], `[${rt} server]`, env);
   const port = await Promise.race([server.port, server.exit.then(() => 0)]);
