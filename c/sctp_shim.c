@@ -258,7 +258,8 @@ int32_t sctp_shim_peeloff(int32_t fd, uint32_t assoc_id) {
   fa.p_arg.associd = (sctp_assoc_t)assoc_id;
   fa.flags = SOCK_CLOEXEC | SOCK_NONBLOCK;
   socklen_t flen = sizeof fa;
-  if (getsockopt(fd, SOL_SCTP, SCTP_SOCKOPT_PEELOFF_FLAGS, &fa, &flen) == 0)
+  /* (Linux returns the new fd from getsockopt itself, not 0) */
+  if (getsockopt(fd, SOL_SCTP, SCTP_SOCKOPT_PEELOFF_FLAGS, &fa, &flen) >= 0)
     return fa.p_arg.sd;
   if (errno != ENOPROTOOPT && errno != EINVAL) return NEG_ERRNO;
 #endif
