@@ -217,6 +217,36 @@ describe("package: JSR import over HTTP", () => {
         ),
       ] as const;
     }));
+    // a local import with --allow-read short of the library: refused at
+    // import, naming the poll worker's module, not by the worker later
+    const cache = mkdtempSync(join(tmp, "cache-"));
+    const local = join(tmp, "echo_local.ts");
+    writeFileSync(
+      local,
+      readFileSync(echo, "utf8").replace(
+        `http://${host}/mod.ts`,
+        join(ROOT, "mod.ts"),
+      ),
+    );
+    const short = await deno(
+      local,
+      cache,
+      [
+        "--allow-ffi",
+        "--allow-env",
+        `--allow-read=${join(ROOT, "prebuilt")},${join(ROOT, "c")},${cache}`,
+        `--allow-write=${cache}`,
+        "--allow-run=cc",
+      ],
+      {},
+      process.env.PATH,
+    );
+    assert.notEqual(short.code, 0);
+    assert.match(
+      short.stderr,
+      /poller_worker\.ts", run again with the --allow-read flag/,
+    );
+    assert.doesNotMatch(short.stdout, /echo ok/);
     for (const [flag, r] of results) {
       assert.notEqual(r.code, 0, `${flag} left out: ran anyway`);
       assert.ok(
