@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#define SHIM_ABI 1
 #define MAX_ADDRS 256
 #define NEG_ERRNO (-errno)
 
@@ -362,7 +361,7 @@ static uint32_t rec_out(uint8_t *rec, const struct msghdr *msg, ssize_t r,
   uint32_t fl = 0;
   if (msg->msg_flags & MSG_NOTIFICATION) fl |= SHIM_RF_NOTIFICATION;
   if (msg->msg_flags & MSG_EOR) fl |= SHIM_RF_EOR;
-  if (msg->msg_namelen > 0) addr_out(&from->sa, rec + 8);
+  if (msg->msg_namelen > 0) addr_out(&from->sa, rec + SHIM_REC_FROM);
   for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c;
        c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
     int v = 0;
@@ -370,28 +369,28 @@ static uint32_t rec_out(uint8_t *rec, const struct msghdr *msg, ssize_t r,
         c->cmsg_len >= CMSG_LEN(sizeof(struct sctp_sndrcvinfo))) {
       struct sctp_sndrcvinfo s;
       memcpy(&s, CMSG_DATA(c), sizeof s);
-      sri_out(&s, rec + 32);
+      sri_out(&s, rec + SHIM_REC_SRI);
       fl |= SHIM_RF_SNDRCV;
     } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS &&
                c->cmsg_len >= CMSG_LEN(1)) {
-      wr32(rec + 68, *(uint8_t *)CMSG_DATA(c));
+      wr32(rec + SHIM_REC_TOS, *(uint8_t *)CMSG_DATA(c));
       fl |= SHIM_RF_TOS;
     } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL &&
                c->cmsg_len >= CMSG_LEN(sizeof v)) {
       memcpy(&v, CMSG_DATA(c), sizeof v);
-      wr32(rec + 72, (uint32_t)v);
+      wr32(rec + SHIM_REC_TTL, (uint32_t)v);
       fl |= SHIM_RF_TTL;
     } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_TCLASS &&
                c->cmsg_len >= CMSG_LEN(sizeof v)) {
       memcpy(&v, CMSG_DATA(c), sizeof v);
-      wr32(rec + 76, (uint32_t)v);
+      wr32(rec + SHIM_REC_TCLASS, (uint32_t)v);
       fl |= SHIM_RF_TCLASS;
     }
   }
   uint32_t reclen = (SHIM_REC_HDR + (uint32_t)r + 7u) & ~7u;
-  wr32(rec, reclen);
-  wr32(rec + 4, fl);
-  wr32(rec + 80, (uint32_t)r);
+  wr32(rec + SHIM_REC_LEN, reclen);
+  wr32(rec + SHIM_REC_FLAGS, fl);
+  wr32(rec + SHIM_REC_DATALEN, (uint32_t)r);
   return reclen;
 }
 
@@ -672,60 +671,30 @@ int32_t sctp_shim_decode_notification(const uint8_t *raw, uint32_t len,
 /* ---- options ----
  * Slot layouts (u32 each, ADDRESS = 6 slots), in gen_sctp field order.
  */
-enum shim_opt {
-  O_SNDBUF = 1, O_RCVBUF, O_REUSEADDR, O_REUSEPORT, O_PRIORITY, O_TOS,
-  O_TCLASS, O_TTL, O_RECVTOS, O_RECVTCLASS, O_RECVTTL, O_DONTROUTE,
-  O_V6ONLY, O_AUTOCLOSE, O_NODELAY, O_DISABLE_FRAGMENTS, O_MAPPED_V4,
-  O_MAXSEG,          /* 1 slot each (above) */
-  O_LINGER,          /* onoff, linger */
-  O_RTOINFO,         /* assoc_id, initial, max, min */
-  O_ASSOCINFO,       /* assoc_id, asocmaxrxt, number_peer_destinations,
-                        peer_rwnd, local_rwnd, cookie_life */
-  O_INITMSG,         /* num_ostreams, max_instreams, max_attempts,
-                        max_init_timeo */
-  O_PRIMARY_ADDR,    /* assoc_id, ADDRESS */
-  O_SET_PEER_PRIMARY,/* assoc_id, ADDRESS */
-  O_ADAPTATION,      /* adaptation_ind */
-  O_PADDRPARAMS,     /* assoc_id, ADDRESS, hbinterval, pathmaxrxt, pathmtu,
-                        sackdelay, flags (gen_sctp bits) */
-  O_DEFAULT_SEND,    /* SNDRCVINFO */
-  O_EVENTS,          /* data_io, association, address, send_failure,
-                        peer_error, shutdown, partial_delivery,
-                        adaptation_layer, authentication, sender_dry */
-  O_DELAYED_ACK,     /* assoc_id, assoc_value */
-  O_STATUS,          /* assoc_id, state, rwnd, unackdata, penddata, instrms,
-                        outstrms, fragmentation_point, PADDRINFO */
-  O_PEER_ADDR_INFO,  /* PADDRINFO: assoc_id, ADDRESS, state, cwnd, srtt, rto,
-                        mtu */
-  O_BINDTODEVICE,    /* bytes: interface name (set only) */
-  O_ERROR,           /* SO_ERROR (get only) */
-  O_FRAGMENT_INTERLEAVE, /* 1 slot */
-  O_SNDBUFFORCE,     /* SO_SNDBUFFORCE (needs CAP_NET_ADMIN), 1 slot */
-};
 
 static int scalar_opt(int opt, int *level, int *name) {
   static const int map[][3] = {
-      {O_SNDBUF, SOL_SOCKET, SO_SNDBUF},
-      {O_RCVBUF, SOL_SOCKET, SO_RCVBUF},
-      {O_REUSEADDR, SOL_SOCKET, SO_REUSEADDR},
-      {O_REUSEPORT, SOL_SOCKET, SO_REUSEPORT},
-      {O_PRIORITY, SOL_SOCKET, SO_PRIORITY},
-      {O_TOS, IPPROTO_IP, IP_TOS},
-      {O_TCLASS, IPPROTO_IPV6, IPV6_TCLASS},
-      {O_TTL, IPPROTO_IP, IP_TTL},
-      {O_RECVTOS, IPPROTO_IP, IP_RECVTOS},
-      {O_RECVTCLASS, IPPROTO_IPV6, IPV6_RECVTCLASS},
-      {O_RECVTTL, IPPROTO_IP, IP_RECVTTL},
-      {O_DONTROUTE, SOL_SOCKET, SO_DONTROUTE},
-      {O_V6ONLY, IPPROTO_IPV6, IPV6_V6ONLY},
-      {O_AUTOCLOSE, SOL_SCTP, SCTP_AUTOCLOSE},
-      {O_NODELAY, SOL_SCTP, SCTP_NODELAY},
-      {O_DISABLE_FRAGMENTS, SOL_SCTP, SCTP_DISABLE_FRAGMENTS},
-      {O_MAPPED_V4, SOL_SCTP, SCTP_I_WANT_MAPPED_V4_ADDR},
-      {O_ERROR, SOL_SOCKET, SO_ERROR},
-      {O_FRAGMENT_INTERLEAVE, SOL_SCTP, SCTP_FRAGMENT_INTERLEAVE},
+      {SHIM_OPT_SNDBUF, SOL_SOCKET, SO_SNDBUF},
+      {SHIM_OPT_RCVBUF, SOL_SOCKET, SO_RCVBUF},
+      {SHIM_OPT_REUSEADDR, SOL_SOCKET, SO_REUSEADDR},
+      {SHIM_OPT_REUSEPORT, SOL_SOCKET, SO_REUSEPORT},
+      {SHIM_OPT_PRIORITY, SOL_SOCKET, SO_PRIORITY},
+      {SHIM_OPT_TOS, IPPROTO_IP, IP_TOS},
+      {SHIM_OPT_TCLASS, IPPROTO_IPV6, IPV6_TCLASS},
+      {SHIM_OPT_TTL, IPPROTO_IP, IP_TTL},
+      {SHIM_OPT_RECVTOS, IPPROTO_IP, IP_RECVTOS},
+      {SHIM_OPT_RECVTCLASS, IPPROTO_IPV6, IPV6_RECVTCLASS},
+      {SHIM_OPT_RECVTTL, IPPROTO_IP, IP_RECVTTL},
+      {SHIM_OPT_DONTROUTE, SOL_SOCKET, SO_DONTROUTE},
+      {SHIM_OPT_V6ONLY, IPPROTO_IPV6, IPV6_V6ONLY},
+      {SHIM_OPT_AUTOCLOSE, SOL_SCTP, SCTP_AUTOCLOSE},
+      {SHIM_OPT_NODELAY, SOL_SCTP, SCTP_NODELAY},
+      {SHIM_OPT_DISABLE_FRAGMENTS, SOL_SCTP, SCTP_DISABLE_FRAGMENTS},
+      {SHIM_OPT_MAPPED_V4, SOL_SCTP, SCTP_I_WANT_MAPPED_V4_ADDR},
+      {SHIM_OPT_ERROR, SOL_SOCKET, SO_ERROR},
+      {SHIM_OPT_FRAGMENT_INTERLEAVE, SOL_SCTP, SCTP_FRAGMENT_INTERLEAVE},
 #ifdef SO_SNDBUFFORCE
-      {O_SNDBUFFORCE, SOL_SOCKET, SO_SNDBUFFORCE},
+      {SHIM_OPT_SNDBUFFORCE, SOL_SOCKET, SO_SNDBUFFORCE},
 #endif
   };
   for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
@@ -740,24 +709,24 @@ static int scalar_opt(int opt, int *level, int *name) {
 
 static uint32_t spp_to_kernel(uint32_t f) {
   uint32_t k = 0;
-  if (f & 1) k |= SPP_HB_ENABLE;
-  if (f & 2) k |= SPP_HB_DISABLE;
-  if (f & 4) k |= SPP_HB_DEMAND;
-  if (f & 8) k |= SPP_PMTUD_ENABLE;
-  if (f & 16) k |= SPP_PMTUD_DISABLE;
-  if (f & 32) k |= SPP_SACKDELAY_ENABLE;
-  if (f & 64) k |= SPP_SACKDELAY_DISABLE;
+  if (f & SHIM_SPP_HB_ENABLE) k |= SPP_HB_ENABLE;
+  if (f & SHIM_SPP_HB_DISABLE) k |= SPP_HB_DISABLE;
+  if (f & SHIM_SPP_HB_DEMAND) k |= SPP_HB_DEMAND;
+  if (f & SHIM_SPP_PMTUD_ENABLE) k |= SPP_PMTUD_ENABLE;
+  if (f & SHIM_SPP_PMTUD_DISABLE) k |= SPP_PMTUD_DISABLE;
+  if (f & SHIM_SPP_SACKDELAY_ENABLE) k |= SPP_SACKDELAY_ENABLE;
+  if (f & SHIM_SPP_SACKDELAY_DISABLE) k |= SPP_SACKDELAY_DISABLE;
   return k;
 }
 static uint32_t spp_from_kernel(uint32_t k) {
   uint32_t f = 0;
-  if (k & SPP_HB_ENABLE) f |= 1;
-  if (k & SPP_HB_DISABLE) f |= 2;
-  if (k & SPP_HB_DEMAND) f |= 4;
-  if (k & SPP_PMTUD_ENABLE) f |= 8;
-  if (k & SPP_PMTUD_DISABLE) f |= 16;
-  if (k & SPP_SACKDELAY_ENABLE) f |= 32;
-  if (k & SPP_SACKDELAY_DISABLE) f |= 64;
+  if (k & SPP_HB_ENABLE) f |= SHIM_SPP_HB_ENABLE;
+  if (k & SPP_HB_DISABLE) f |= SHIM_SPP_HB_DISABLE;
+  if (k & SPP_HB_DEMAND) f |= SHIM_SPP_HB_DEMAND;
+  if (k & SPP_PMTUD_ENABLE) f |= SHIM_SPP_PMTUD_ENABLE;
+  if (k & SPP_PMTUD_DISABLE) f |= SHIM_SPP_PMTUD_DISABLE;
+  if (k & SPP_SACKDELAY_ENABLE) f |= SHIM_SPP_SACKDELAY_ENABLE;
+  if (k & SPP_SACKDELAY_DISABLE) f |= SHIM_SPP_SACKDELAY_DISABLE;
   return f;
 }
 static uint32_t status_state(int s) {
@@ -822,23 +791,23 @@ int32_t sctp_shim_setopt(int32_t fd, int32_t opt, const uint8_t *b,
     return SETSOCK(level, name, v);
   }
   switch (opt) {
-    case O_MAXSEG: {
+    case SHIM_OPT_MAXSEG: {
       NEED(4);
       struct sctp_assoc_value v = {0, rd32(b)};
       return SETSOCK(SOL_SCTP, SCTP_MAXSEG, v);
     }
-    case O_LINGER: {
+    case SHIM_OPT_LINGER: {
       NEED(8);
       struct linger v = {(int)rd32(b), (int)rd32(b + 4)};
       return SETSOCK(SOL_SOCKET, SO_LINGER, v);
     }
-    case O_RTOINFO: {
+    case SHIM_OPT_RTOINFO: {
       NEED(16);
       struct sctp_rtoinfo v = {(sctp_assoc_t)rd32(b), rd32(b + 4),
                                rd32(b + 8), rd32(b + 12)};
       return SETSOCK(SOL_SCTP, SCTP_RTOINFO, v);
     }
-    case O_ASSOCINFO: {
+    case SHIM_OPT_ASSOCINFO: {
       NEED(24);
       struct sctp_assocparams v;
       memset(&v, 0, sizeof v);
@@ -850,13 +819,13 @@ int32_t sctp_shim_setopt(int32_t fd, int32_t opt, const uint8_t *b,
       v.sasoc_cookie_life = rd32(b + 20);
       return SETSOCK(SOL_SCTP, SCTP_ASSOCINFO, v);
     }
-    case O_INITMSG: {
+    case SHIM_OPT_INITMSG: {
       NEED(16);
       struct sctp_initmsg v = {(uint16_t)rd32(b), (uint16_t)rd32(b + 4),
                                (uint16_t)rd32(b + 8), (uint16_t)rd32(b + 12)};
       return SETSOCK(SOL_SCTP, SCTP_INITMSG, v);
     }
-    case O_PRIMARY_ADDR: {
+    case SHIM_OPT_PRIMARY_ADDR: {
       NEED(28);
       struct sctp_prim v;
       memset(&v, 0, sizeof v);
@@ -865,7 +834,7 @@ int32_t sctp_shim_setopt(int32_t fd, int32_t opt, const uint8_t *b,
       if (r < 0) return r;
       return SETSOCK(SOL_SCTP, SCTP_PRIMARY_ADDR, v);
     }
-    case O_SET_PEER_PRIMARY: {
+    case SHIM_OPT_SET_PEER_PRIMARY: {
       NEED(28);
       struct sctp_setpeerprim v;
       memset(&v, 0, sizeof v);
@@ -874,12 +843,12 @@ int32_t sctp_shim_setopt(int32_t fd, int32_t opt, const uint8_t *b,
       if (r < 0) return r;
       return SETSOCK(SOL_SCTP, SCTP_SET_PEER_PRIMARY_ADDR, v);
     }
-    case O_ADAPTATION: {
+    case SHIM_OPT_ADAPTATION: {
       NEED(4);
       struct sctp_setadaptation v = {rd32(b)};
       return SETSOCK(SOL_SCTP, SCTP_ADAPTATION_LAYER, v);
     }
-    case O_PADDRPARAMS: {
+    case SHIM_OPT_PADDRPARAMS: {
       NEED(48);
       struct sctp_paddrparams v;
       memset(&v, 0, sizeof v);
@@ -893,13 +862,13 @@ int32_t sctp_shim_setopt(int32_t fd, int32_t opt, const uint8_t *b,
       v.spp_flags = spp_to_kernel(rd32(b + 44));
       return SETSOCK(SOL_SCTP, SCTP_PEER_ADDR_PARAMS, v);
     }
-    case O_DEFAULT_SEND: {
+    case SHIM_OPT_DEFAULT_SEND: {
       NEED(SHIM_SRI_SIZE);
       struct sctp_sndrcvinfo v;
       sri_in(b, &v);
       return SETSOCK(SOL_SCTP, SCTP_DEFAULT_SEND_PARAM, v);
     }
-    case O_EVENTS: {
+    case SHIM_OPT_EVENTS: {
       NEED(40);
       struct sctp_event_subscribe v;
       memset(&v, 0, sizeof v);
@@ -915,7 +884,7 @@ int32_t sctp_shim_setopt(int32_t fd, int32_t opt, const uint8_t *b,
       v.sctp_sender_dry_event = rd32(b + 36) != 0;
       return SETSOCK(SOL_SCTP, SCTP_EVENTS, v);
     }
-    case O_DELAYED_ACK: {
+    case SHIM_OPT_DELAYED_ACK: {
       NEED(8);
       struct sctp_sack_info v;
       memset(&v, 0, sizeof v);
@@ -926,7 +895,7 @@ int32_t sctp_shim_setopt(int32_t fd, int32_t opt, const uint8_t *b,
       v.sack_delay = rd32(b + 4);
       return SETSOCK(SOL_SCTP, SCTP_DELAYED_SACK, v);
     }
-    case O_BINDTODEVICE:
+    case SHIM_OPT_BINDTODEVICE:
       return setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, b, len) < 0
                  ? NEG_ERRNO
                  : 0;
@@ -951,14 +920,14 @@ int32_t sctp_shim_getopt(int32_t fd, int32_t opt, uint8_t *b, uint32_t len) {
     return 4;
   }
   switch (opt) {
-    case O_MAXSEG: {
+    case SHIM_OPT_MAXSEG: {
       NEED(4);
       struct sctp_assoc_value v = {0, 0};
       GETSOCK(SOL_SCTP, SCTP_MAXSEG, v);
       wr32(b, v.assoc_value);
       return 4;
     }
-    case O_LINGER: {
+    case SHIM_OPT_LINGER: {
       NEED(8);
       struct linger v;
       GETSOCK(SOL_SOCKET, SO_LINGER, v);
@@ -966,7 +935,7 @@ int32_t sctp_shim_getopt(int32_t fd, int32_t opt, uint8_t *b, uint32_t len) {
       wr32(b + 4, (uint32_t)v.l_linger);
       return 8;
     }
-    case O_RTOINFO: {
+    case SHIM_OPT_RTOINFO: {
       NEED(16);
       struct sctp_rtoinfo v;
       memset(&v, 0, sizeof v);
@@ -977,7 +946,7 @@ int32_t sctp_shim_getopt(int32_t fd, int32_t opt, uint8_t *b, uint32_t len) {
       wr32(b + 12, v.srto_min);
       return 16;
     }
-    case O_ASSOCINFO: {
+    case SHIM_OPT_ASSOCINFO: {
       NEED(24);
       struct sctp_assocparams v;
       memset(&v, 0, sizeof v);
@@ -990,7 +959,7 @@ int32_t sctp_shim_getopt(int32_t fd, int32_t opt, uint8_t *b, uint32_t len) {
       wr32(b + 20, v.sasoc_cookie_life);
       return 24;
     }
-    case O_INITMSG: {
+    case SHIM_OPT_INITMSG: {
       NEED(16);
       struct sctp_initmsg v;
       GETSOCK(SOL_SCTP, SCTP_INITMSG, v);
@@ -1000,7 +969,7 @@ int32_t sctp_shim_getopt(int32_t fd, int32_t opt, uint8_t *b, uint32_t len) {
       wr32(b + 12, v.sinit_max_init_timeo);
       return 16;
     }
-    case O_PRIMARY_ADDR: {
+    case SHIM_OPT_PRIMARY_ADDR: {
       NEED(28);
       struct sctp_prim v;
       memset(&v, 0, sizeof v);
@@ -1011,14 +980,14 @@ int32_t sctp_shim_getopt(int32_t fd, int32_t opt, uint8_t *b, uint32_t len) {
       addr_out((struct sockaddr *)&ss, b + 4);
       return 28;
     }
-    case O_ADAPTATION: {
+    case SHIM_OPT_ADAPTATION: {
       NEED(4);
       struct sctp_setadaptation v;
       GETSOCK(SOL_SCTP, SCTP_ADAPTATION_LAYER, v);
       wr32(b, v.ssb_adaptation_ind);
       return 4;
     }
-    case O_PADDRPARAMS: {
+    case SHIM_OPT_PADDRPARAMS: {
       NEED(48);
       struct sctp_paddrparams v;
       memset(&v, 0, sizeof v);
@@ -1036,7 +1005,7 @@ int32_t sctp_shim_getopt(int32_t fd, int32_t opt, uint8_t *b, uint32_t len) {
       wr32(b + 44, spp_from_kernel(v.spp_flags));
       return 48;
     }
-    case O_DEFAULT_SEND: {
+    case SHIM_OPT_DEFAULT_SEND: {
       NEED(SHIM_SRI_SIZE);
       struct sctp_sndrcvinfo v;
       memset(&v, 0, sizeof v);
@@ -1045,7 +1014,7 @@ int32_t sctp_shim_getopt(int32_t fd, int32_t opt, uint8_t *b, uint32_t len) {
       sri_out(&v, b);
       return SHIM_SRI_SIZE;
     }
-    case O_EVENTS: {
+    case SHIM_OPT_EVENTS: {
       NEED(40);
       struct sctp_event_subscribe v;
       memset(&v, 0, sizeof v);
@@ -1062,7 +1031,7 @@ int32_t sctp_shim_getopt(int32_t fd, int32_t opt, uint8_t *b, uint32_t len) {
       wr32(b + 36, v.sctp_sender_dry_event);
       return 40;
     }
-    case O_DELAYED_ACK: {
+    case SHIM_OPT_DELAYED_ACK: {
       NEED(8);
       struct sctp_sack_info v;
       memset(&v, 0, sizeof v);
@@ -1071,7 +1040,7 @@ int32_t sctp_shim_getopt(int32_t fd, int32_t opt, uint8_t *b, uint32_t len) {
       wr32(b + 4, v.sack_delay);
       return 8;
     }
-    case O_STATUS: {
+    case SHIM_OPT_STATUS: {
       NEED(80);
       struct sctp_status v;
       memset(&v, 0, sizeof v);
@@ -1090,7 +1059,7 @@ int32_t sctp_shim_getopt(int32_t fd, int32_t opt, uint8_t *b, uint32_t len) {
       paddrinfo_out(&pi, b + 32);
       return 80;
     }
-    case O_PEER_ADDR_INFO: {
+    case SHIM_OPT_PEER_ADDR_INFO: {
       NEED(48);
       struct sctp_paddrinfo v;
       memset(&v, 0, sizeof v);
@@ -1202,18 +1171,18 @@ int32_t sctp_shim_rq_arm(int32_t q, int32_t fd, int32_t events, int32_t op) {
   ev.data.fd = fd;
   if (events & SHIM_POLL_IN) ev.events |= EPOLLIN;
   if (events & SHIM_POLL_OUT) ev.events |= EPOLLOUT;
-  if (!(events & 256)) ev.events |= EPOLLONESHOT;
+  if (!(events & SHIM_POLL_PERSISTENT)) ev.events |= EPOLLONESHOT;
   int r;
-  if (op == 0) r = epoll_ctl(q, EPOLL_CTL_ADD, fd, &ev);
-  else if (op == 1) r = epoll_ctl(q, EPOLL_CTL_MOD, fd, &ev);
-  else if (op == 2) r = epoll_ctl(q, EPOLL_CTL_DEL, fd, NULL);
+  if (op == SHIM_RQ_ADD) r = epoll_ctl(q, EPOLL_CTL_ADD, fd, &ev);
+  else if (op == SHIM_RQ_MOD) r = epoll_ctl(q, EPOLL_CTL_MOD, fd, &ev);
+  else if (op == SHIM_RQ_DEL) r = epoll_ctl(q, EPOLL_CTL_DEL, fd, NULL);
   else return -EINVAL;
   return r < 0 ? NEG_ERRNO : 0;
 #else
   struct kevent ch[2];
   int n = 0;
-  unsigned short once = (events & 256) ? 0 : EV_DISPATCH;
-  if (op == 2) {
+  unsigned short once = (events & SHIM_POLL_PERSISTENT) ? 0 : EV_DISPATCH;
+  if (op == SHIM_RQ_DEL) {
     EV_SET(&ch[n++], fd, EVFILT_READ, EV_DELETE, 0, 0, NULL);
     EV_SET(&ch[n++], fd, EVFILT_WRITE, EV_DELETE, 0, 0, NULL);
     (void)kevent(q, ch, n, NULL, 0, NULL);

@@ -59,9 +59,34 @@
 #define SCTP_SHIM_H
 #include <stdint.h>
 
+/* ABI version (sctp_shim_abi_version): bumped on any change to a layout
+ * or a function's signature below; the TypeScript side refuses a mismatch */
+#define SHIM_ABI 1
+
 #define SHIM_ADDR_SIZE 24
 #define SHIM_SRI_SIZE 36
 #define SHIM_REC_HDR 88
+
+/* SNDRCVINFO offsets */
+#define SHIM_SRI_STREAM 0
+#define SHIM_SRI_SSN 4
+#define SHIM_SRI_FLAGS 8
+#define SHIM_SRI_PPID 12
+#define SHIM_SRI_CONTEXT 16
+#define SHIM_SRI_TIMETOLIVE 20
+#define SHIM_SRI_TSN 24
+#define SHIM_SRI_CUMTSN 28
+#define SHIM_SRI_ASSOC_ID 32
+
+/* RECEIVE BATCH RECORD offsets */
+#define SHIM_REC_LEN 0
+#define SHIM_REC_FLAGS 4
+#define SHIM_REC_FROM 8
+#define SHIM_REC_SRI 32
+#define SHIM_REC_TOS 68
+#define SHIM_REC_TTL 72
+#define SHIM_REC_TCLASS 76
+#define SHIM_REC_DATALEN 80
 
 #define SHIM_RF_NOTIFICATION 1
 #define SHIM_RF_EOR 2
@@ -83,6 +108,51 @@ enum {
   SHIM_EV_SENDER_DRY = 9,
 };
 
+/* NORMALISED NOTIFICATION offsets (above) */
+#define SHIM_N_KIND 0
+#define SHIM_N_ASSOC_ID 4
+#define SHIM_N_AC_STATE 8
+#define SHIM_N_AC_ERROR 12
+#define SHIM_N_AC_OSTREAMS 16
+#define SHIM_N_AC_ISTREAMS 20
+#define SHIM_N_AC_INFO 24
+#define SHIM_N_PA_STATE 8
+#define SHIM_N_PA_ERROR 12
+#define SHIM_N_PA_ADDR 16
+#define SHIM_N_RE_ERROR 8
+#define SHIM_N_RE_DATA 12
+#define SHIM_N_SF_FLAGS 8
+#define SHIM_N_SF_ERROR 12
+#define SHIM_N_SF_SRI 16
+#define SHIM_N_SF_DATA 52
+#define SHIM_N_AD_IND 8
+#define SHIM_N_PD_INDICATION 8
+#define SHIM_N_PD_STREAM 12
+#define SHIM_N_PD_SEQ 16
+#define SHIM_N_AK_KEYNUMBER 8
+#define SHIM_N_AK_ALTKEYNUMBER 12
+#define SHIM_N_AK_INDICATION 16
+#define SHIM_N_UNKNOWN_TYPE 8
+#define SHIM_N_UNKNOWN_DATA 12
+/* (a *_DATA / *_INFO field is a u32 length, then that many bytes) */
+
+/* ADDRESS offsets and families */
+#define SHIM_ADDR_FAMILY 0
+#define SHIM_ADDR_PORT 2
+#define SHIM_ADDR_SCOPE 4
+#define SHIM_ADDR_BYTES 8
+#define SHIM_AF_INET 4
+#define SHIM_AF_INET6 6
+
+/* sctp_paddrparams flags (gen_sctp's bits, in its order) */
+#define SHIM_SPP_HB_ENABLE 1
+#define SHIM_SPP_HB_DISABLE 2
+#define SHIM_SPP_HB_DEMAND 4
+#define SHIM_SPP_PMTUD_ENABLE 8
+#define SHIM_SPP_PMTUD_DISABLE 16
+#define SHIM_SPP_SACKDELAY_ENABLE 32
+#define SHIM_SPP_SACKDELAY_DISABLE 64
+
 /* sctp_assoc_change states: 0 unknown */
 enum { SHIM_AC_COMM_UP = 1, SHIM_AC_COMM_LOST, SHIM_AC_RESTART,
        SHIM_AC_SHUTDOWN_COMP, SHIM_AC_CANT_ASSOC };
@@ -98,12 +168,64 @@ enum { SHIM_ST_EMPTY = 1, SHIM_ST_CLOSED, SHIM_ST_BOUND, SHIM_ST_LISTEN,
 enum { SHIM_PS_ACTIVE = 1, SHIM_PS_INACTIVE, SHIM_PS_UNCONFIRMED,
        SHIM_PS_PF };
 
+/* SNDRCVINFO flags (gen_sctp's bits) */
+#define SHIM_SF_UNORDERED 1
+#define SHIM_SF_ADDR_OVER 2
+#define SHIM_SF_ABORT 4
+#define SHIM_SF_EOF 8
+
 /* sctp_shim_send flag: use the association's default send parameters */
 #define SHIM_SEND_DEFAULTS 0x100
+
+/* Option ids of sctp_shim_setopt / sctp_shim_getopt; the value layouts (u32
+ * slots in gen_sctp's field order) are given per option. */
+enum shim_opt {
+  SHIM_OPT_SNDBUF = 1, SHIM_OPT_RCVBUF = 2, SHIM_OPT_REUSEADDR = 3,
+  SHIM_OPT_REUSEPORT = 4, SHIM_OPT_PRIORITY = 5, SHIM_OPT_TOS = 6,
+  SHIM_OPT_TCLASS = 7, SHIM_OPT_TTL = 8, SHIM_OPT_RECVTOS = 9,
+  SHIM_OPT_RECVTCLASS = 10, SHIM_OPT_RECVTTL = 11, SHIM_OPT_DONTROUTE = 12,
+  SHIM_OPT_V6ONLY = 13, SHIM_OPT_AUTOCLOSE = 14, SHIM_OPT_NODELAY = 15,
+  SHIM_OPT_DISABLE_FRAGMENTS = 16, SHIM_OPT_MAPPED_V4 = 17,
+  SHIM_OPT_MAXSEG = 18,          /* 1 slot each (above) */
+  SHIM_OPT_LINGER = 19,          /* onoff, linger */
+  SHIM_OPT_RTOINFO = 20,         /* assoc_id, initial, max, min */
+  SHIM_OPT_ASSOCINFO = 21,       /* assoc_id, asocmaxrxt,
+                                    number_peer_destinations, peer_rwnd,
+                                    local_rwnd, cookie_life */
+  SHIM_OPT_INITMSG = 22,         /* num_ostreams, max_instreams,
+                                    max_attempts, max_init_timeo */
+  SHIM_OPT_PRIMARY_ADDR = 23,    /* assoc_id, ADDRESS */
+  SHIM_OPT_SET_PEER_PRIMARY = 24,/* assoc_id, ADDRESS */
+  SHIM_OPT_ADAPTATION = 25,      /* adaptation_ind */
+  SHIM_OPT_PADDRPARAMS = 26,     /* assoc_id, ADDRESS, hbinterval,
+                                    pathmaxrxt, pathmtu, sackdelay, flags
+                                    (gen_sctp bits) */
+  SHIM_OPT_DEFAULT_SEND = 27,    /* SNDRCVINFO */
+  SHIM_OPT_EVENTS = 28,          /* data_io, association, address,
+                                    send_failure, peer_error, shutdown,
+                                    partial_delivery, adaptation_layer,
+                                    authentication, sender_dry */
+  SHIM_OPT_DELAYED_ACK = 29,     /* assoc_id, assoc_value */
+  SHIM_OPT_STATUS = 30,          /* assoc_id, state, rwnd, unackdata,
+                                    penddata, instrms, outstrms,
+                                    fragmentation_point, PADDRINFO */
+  SHIM_OPT_PEER_ADDR_INFO = 31,  /* PADDRINFO: assoc_id, ADDRESS, state,
+                                    cwnd, srtt, rto, mtu */
+  SHIM_OPT_BINDTODEVICE = 32,    /* bytes: interface name (set only) */
+  SHIM_OPT_ERROR = 33,           /* SO_ERROR (get only) */
+  SHIM_OPT_FRAGMENT_INTERLEAVE = 34, /* 1 slot */
+  SHIM_OPT_SNDBUFFORCE = 35,     /* SO_SNDBUFFORCE (CAP_NET_ADMIN), 1 slot */
+};
 
 /* readiness flags (sctp_shim_rq_arm / sctp_shim_rq_wait) */
 #define SHIM_POLL_IN 1
 #define SHIM_POLL_OUT 2
 #define SHIM_POLL_ERR 4
+/* sctp_shim_rq_arm: a persistent (level-triggered) watch, not one-shot */
+#define SHIM_POLL_PERSISTENT 256
+/* sctp_shim_rq_arm op */
+#define SHIM_RQ_ADD 0
+#define SHIM_RQ_MOD 1
+#define SHIM_RQ_DEL 2
 
 #endif

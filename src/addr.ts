@@ -7,9 +7,10 @@
 import { lookup } from "node:dns/promises";
 import { isPermissionError, requireNet } from "../shim/perm.ts";
 import { SctpError } from "./errors.ts";
+import * as L from "./layout.ts";
 
 /** Size of one ADDRESS in shim buffers. */
-export const ADDR_SIZE = 24;
+export const ADDR_SIZE: number = L.ADDR_SIZE;
 
 /**
  * An address family as gen_sctp names it.
@@ -188,10 +189,10 @@ export function writeAddr(
   ip: Ip,
   port: number,
 ): void {
-  dv.setUint16(off, ip.family, true);
-  dv.setUint16(off + 2, port, true);
-  dv.setUint32(off + 4, ip.scope ?? 0, true);
-  const u8 = new Uint8Array(dv.buffer, dv.byteOffset + off + 8, 16);
+  dv.setUint16(off + L.ADDR_FAMILY, ip.family, true); // AF_INET(6) is 4 (6)
+  dv.setUint16(off + L.ADDR_PORT, port, true);
+  dv.setUint32(off + L.ADDR_SCOPE, ip.scope ?? 0, true);
+  const u8 = new Uint8Array(dv.buffer, dv.byteOffset + off + L.ADDR_BYTES, 16);
   u8.fill(0);
   u8.set(ip.bytes);
 }
@@ -205,17 +206,17 @@ export interface SockAddr {
 
 /** Reads an ADDRESS at `off`; null when its family is 0. */
 export function readAddr(dv: DataView, off: number): SockAddr | null {
-  const fam = dv.getUint16(off, true);
-  if (fam !== 4 && fam !== 6) return null;
+  const fam = dv.getUint16(off + L.ADDR_FAMILY, true);
+  if (fam !== L.AF_INET && fam !== L.AF_INET6) return null;
   const bytes = new Uint8Array(
     dv.buffer,
-    dv.byteOffset + off + 8,
-    fam === 4 ? 4 : 16,
+    dv.byteOffset + off + L.ADDR_BYTES,
+    fam === L.AF_INET ? 4 : 16,
   );
   return {
-    family: fam === 4 ? "inet" : "inet6",
+    family: fam === L.AF_INET ? "inet" : "inet6",
     addr: formatIp(fam, bytes),
-    port: dv.getUint16(off + 2, true),
+    port: dv.getUint16(off + L.ADDR_PORT, true),
   };
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 import { readAddr } from "./addr.ts";
+import * as L from "./layout.ts";
 import { lib } from "./lib.ts";
 import type {
   AssocChangeState,
@@ -14,23 +15,8 @@ import type {
 } from "./records.ts";
 import { readSri } from "./sndrcvinfo.ts";
 
-const AC: (AssocChangeState | undefined)[] = [
-  undefined,
-  "comm_up",
-  "comm_lost",
-  "restart",
-  "shutdown_comp",
-  "cant_assoc",
-];
-const PA: (PaddrChangeState | undefined)[] = [
-  undefined,
-  "addr_available",
-  "addr_unreachable",
-  "addr_removed",
-  "addr_added",
-  "addr_made_prim",
-  "addr_confirmed",
-];
+const AC: readonly (AssocChangeState | undefined)[] = L.AC_STATES;
+const PA: readonly (PaddrChangeState | undefined)[] = L.PA_STATES;
 const AUTH = ["new_key", "free_key", "no_auth"] as const;
 
 let out = new Uint8Array(4096);
@@ -66,67 +52,71 @@ export function decodeNotification(raw: Uint8Array): SctpEvent {
     const len = u(o);
     return out.slice(o + 4, o + 4 + Math.min(len, n - o - 4));
   };
-  const assoc_id = u(4);
-  switch (u(0)) {
-    case 1: {
-      const state = AC[u(8)];
+  const assoc_id = u(L.N_ASSOC_ID);
+  switch (u(L.N_KIND)) {
+    case L.EV_ASSOC_CHANGE: {
+      const state = AC[u(L.N_AC_STATE)];
       if (!state) return unknown(raw, rawType);
       return {
         type: "sctp_assoc_change",
         state,
-        error: u(12),
-        outbound_streams: u(16),
-        inbound_streams: u(20),
+        error: u(L.N_AC_ERROR),
+        outbound_streams: u(L.N_AC_OSTREAMS),
+        inbound_streams: u(L.N_AC_ISTREAMS),
         assoc_id,
       };
     }
-    case 2: {
-      const state = PA[u(8)];
-      const a = readAddr(dv, 16);
+    case L.EV_PADDR_CHANGE: {
+      const state = PA[u(L.N_PA_STATE)];
+      const a = readAddr(dv, L.N_PA_ADDR);
       if (!state) return unknown(raw, rawType);
       return {
         type: "sctp_paddr_change",
         addr: a ? { addr: a.addr, port: a.port } : { addr: "0.0.0.0", port: 0 },
         state,
-        error: u(12),
+        error: u(L.N_PA_ERROR),
         assoc_id,
       };
     }
-    case 3:
+    case L.EV_REMOTE_ERROR:
       return {
         type: "sctp_remote_error",
-        error: u(8),
+        error: u(L.N_RE_ERROR),
         assoc_id,
-        data: tailBytes(12),
+        data: tailBytes(L.N_RE_DATA),
       };
-    case 4:
+    case L.EV_SEND_FAILED:
       return {
         type: "sctp_send_failed",
-        flags: u(8) === 1,
-        error: u(12),
-        info: readSri(dv, 16),
+        flags: u(L.N_SF_FLAGS) === 1,
+        error: u(L.N_SF_ERROR),
+        info: readSri(dv, L.N_SF_SRI),
         assoc_id,
-        data: tailBytes(52),
+        data: tailBytes(L.N_SF_DATA),
       };
-    case 5:
+    case L.EV_SHUTDOWN:
       return { type: "sctp_shutdown_event", assoc_id };
-    case 6:
-      return { type: "sctp_adaptation_event", adaptation_ind: u(8), assoc_id };
-    case 7:
+    case L.EV_ADAPTATION:
+      return {
+        type: "sctp_adaptation_event",
+        adaptation_ind: u(L.N_AD_IND),
+        assoc_id,
+      };
+    case L.EV_PDAPI:
       return {
         type: "sctp_pdapi_event",
         indication: "partial_delivery_aborted",
         assoc_id,
       };
-    case 8:
+    case L.EV_AUTHKEY:
       return {
         type: "sctp_authkey_event",
-        keynumber: u(8),
-        altkeynumber: u(12),
-        indication: AUTH[u(16)] ?? "unknown",
+        keynumber: u(L.N_AK_KEYNUMBER),
+        altkeynumber: u(L.N_AK_ALTKEYNUMBER),
+        indication: AUTH[u(L.N_AK_INDICATION)] ?? "unknown",
         assoc_id,
       };
-    case 9:
+    case L.EV_SENDER_DRY:
       return { type: "sctp_sender_dry_event", assoc_id };
     default:
       return unknown(raw, rawType);

@@ -1,6 +1,6 @@
 /**
  * gen_sctp's socket options: names, validation, and the shim's option slot
- * layouts (`enum shim_opt` in `c/sctp_shim.c`). Socket-level options
+ * layouts (`enum shim_opt` in `c/sctp_shim.h`; ids in layout.ts). Socket-level options
  * (`active`, `mode`, `buffer`, ...) are handled by the socket itself; this
  * module covers the kernel's.
  *
@@ -15,6 +15,8 @@ import {
   writeAddr,
 } from "./addr.ts";
 import { check } from "./errors.ts";
+import * as L from "./layout.ts";
+import { OPT } from "./layout.ts";
 import { lib } from "./lib.ts";
 import {
   readSri,
@@ -189,72 +191,64 @@ export const isKernelOpt = (name: string): boolean =>
 
 /** The kernel options, by gen_sctp name. */
 export const KERNEL_OPTS: Record<string, OptDef> = {
-  sndbuf: { id: 1, kind: "uint" },
-  recbuf: { id: 2, kind: "uint" },
-  reuseaddr: { id: 3, kind: "bool" },
-  reuseport: { id: 4, kind: "bool" },
-  reuseport_lb: { id: 4, kind: "bool" },
-  priority: { id: 5, kind: "int" },
-  tos: { id: 6, kind: "int" },
-  tclass: { id: 7, kind: "int" },
-  ttl: { id: 8, kind: "int" },
-  recvtos: { id: 9, kind: "bool" },
-  recvtclass: { id: 10, kind: "bool" },
-  recvttl: { id: 11, kind: "bool" },
-  dontroute: { id: 12, kind: "bool" },
-  ipv6_v6only: { id: 13, kind: "bool" },
-  sctp_autoclose: { id: 14, kind: "uint" },
-  sctp_nodelay: { id: 15, kind: "bool" },
-  sctp_disable_fragments: { id: 16, kind: "bool" },
-  sctp_i_want_mapped_v4_addr: { id: 17, kind: "bool" },
-  sctp_maxseg: { id: 18, kind: "uint" },
-  linger: { id: 19, kind: "linger" },
-  sctp_rtoinfo: { id: 20, kind: REC.sctp_rtoinfo },
-  sctp_associnfo: { id: 21, kind: REC.sctp_associnfo },
-  sctp_initmsg: { id: 22, kind: REC.sctp_initmsg },
-  sctp_primary_addr: { id: 23, kind: REC.sctp_primary_addr },
+  sndbuf: { id: OPT.SNDBUF, kind: "uint" },
+  recbuf: { id: OPT.RCVBUF, kind: "uint" },
+  reuseaddr: { id: OPT.REUSEADDR, kind: "bool" },
+  reuseport: { id: OPT.REUSEPORT, kind: "bool" },
+  reuseport_lb: { id: OPT.REUSEPORT, kind: "bool" },
+  priority: { id: OPT.PRIORITY, kind: "int" },
+  tos: { id: OPT.TOS, kind: "int" },
+  tclass: { id: OPT.TCLASS, kind: "int" },
+  ttl: { id: OPT.TTL, kind: "int" },
+  recvtos: { id: OPT.RECVTOS, kind: "bool" },
+  recvtclass: { id: OPT.RECVTCLASS, kind: "bool" },
+  recvttl: { id: OPT.RECVTTL, kind: "bool" },
+  dontroute: { id: OPT.DONTROUTE, kind: "bool" },
+  ipv6_v6only: { id: OPT.V6ONLY, kind: "bool" },
+  sctp_autoclose: { id: OPT.AUTOCLOSE, kind: "uint" },
+  sctp_nodelay: { id: OPT.NODELAY, kind: "bool" },
+  sctp_disable_fragments: { id: OPT.DISABLE_FRAGMENTS, kind: "bool" },
+  sctp_i_want_mapped_v4_addr: { id: OPT.MAPPED_V4, kind: "bool" },
+  sctp_maxseg: { id: OPT.MAXSEG, kind: "uint" },
+  linger: { id: OPT.LINGER, kind: "linger" },
+  sctp_rtoinfo: { id: OPT.RTOINFO, kind: REC.sctp_rtoinfo },
+  sctp_associnfo: { id: OPT.ASSOCINFO, kind: REC.sctp_associnfo },
+  sctp_initmsg: { id: OPT.INITMSG, kind: REC.sctp_initmsg },
+  sctp_primary_addr: { id: OPT.PRIMARY_ADDR, kind: REC.sctp_primary_addr },
   sctp_set_peer_primary_addr: {
-    id: 24,
+    id: OPT.SET_PEER_PRIMARY,
     kind: REC.sctp_set_peer_primary_addr,
     writeonly: true,
   },
-  sctp_adaptation_layer: { id: 25, kind: REC.sctp_adaptation_layer },
-  sctp_peer_addr_params: { id: 26, kind: REC.sctp_peer_addr_params },
-  sctp_default_send_param: { id: 27, kind: "sri" },
-  sctp_events: { id: 28, kind: REC.sctp_events },
-  sctp_delayed_ack_time: { id: 29, kind: REC.sctp_delayed_ack_time },
-  sctp_status: { id: 30, kind: REC.sctp_status, readonly: true },
-  sctp_get_peer_addr_info: { id: 31, kind: PADDRINFO, readonly: true },
-  bind_to_device: { id: 32, kind: "bytes", writeonly: true },
+  sctp_adaptation_layer: {
+    id: OPT.ADAPTATION,
+    kind: REC.sctp_adaptation_layer,
+  },
+  sctp_peer_addr_params: {
+    id: OPT.PADDRPARAMS,
+    kind: REC.sctp_peer_addr_params,
+  },
+  sctp_default_send_param: { id: OPT.DEFAULT_SEND, kind: "sri" },
+  sctp_events: { id: OPT.EVENTS, kind: REC.sctp_events },
+  sctp_delayed_ack_time: {
+    id: OPT.DELAYED_ACK,
+    kind: REC.sctp_delayed_ack_time,
+  },
+  sctp_status: { id: OPT.STATUS, kind: REC.sctp_status, readonly: true },
+  sctp_get_peer_addr_info: {
+    id: OPT.PEER_ADDR_INFO,
+    kind: PADDRINFO,
+    readonly: true,
+  },
+  bind_to_device: { id: OPT.BINDTODEVICE, kind: "bytes", writeonly: true },
 };
 
 /** Shim option id of SO_SNDBUFFORCE. */
-export const OPT_SNDBUFFORCE = 35;
+export const OPT_SNDBUFFORCE: number = OPT.SNDBUFFORCE;
 
-const SPP_FLAGS = [
-  "hb_enable",
-  "hb_disable",
-  "hb_demand",
-  "pmtud_enable",
-  "pmtud_disable",
-  "sackdelay_enable",
-  "sackdelay_disable",
-];
-const STATUS_STATES = [
-  undefined,
-  "empty",
-  "closed",
-  "bound",
-  "listen",
-  "cookie_wait",
-  "cookie_echoed",
-  "established",
-  "shutdown_pending",
-  "shutdown_sent",
-  "shutdown_received",
-  "shutdown_ack_sent",
-];
-const PADDR_STATES = [undefined, "active", "inactive", "unconfirmed", "pf"];
+const SPP_FLAGS: readonly string[] = L.SPP_FLAGS;
+const STATUS_STATES: readonly (string | undefined)[] = L.ST_STATES;
+const PADDR_STATES: readonly (string | undefined)[] = L.PS_STATES;
 
 function fieldSlots(t: Field): number {
   return t === "addr" ? ADDR_SIZE / 4 : t === "paddrinfo" ? 12 : 1;

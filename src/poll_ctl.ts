@@ -17,10 +17,9 @@ export const DONE = 7, BATCH = 8;
 /** Entries one wait returns at most. */
 export const MAX_EVENTS = 64;
 export const CTL_BYTES = (BATCH + MAX_EVENTS * 2) * 4;
-/** poll flags (SHIM_POLL_*). */
-export const POLL_IN = 1, POLL_OUT = 2;
+export { POLL_IN, POLL_OUT } from "./layout.ts";
 /** sctp_shim_rq_arm: a persistent (level-triggered) watch; op "arm". */
-export const PERSISTENT = 256, ARM = 1;
+export { POLL_PERSISTENT as PERSISTENT, RQ_MOD as ARM } from "./layout.ts";
 
 /**
  * Appends the `[fd, revents]` pairs of a wait's `n` entries in `dv`

@@ -25,6 +25,7 @@
  * @module
  */
 import { check } from "./errors.ts";
+import { RQ_ADD, RQ_DEL, RQ_MOD } from "./layout.ts";
 import { lib, libPath } from "./lib.ts";
 import {
   ACK,
@@ -125,7 +126,7 @@ class Poller {
       try {
         q = check(lib.sctp_shim_rq_create(), "readiness queue");
         check(
-          lib.sctp_shim_rq_arm(q, fds[0], POLL_IN | PERSISTENT, 0),
+          lib.sctp_shim_rq_arm(q, fds[0], POLL_IN | PERSISTENT, RQ_ADD),
           "readiness queue",
         );
       } catch (e) {
@@ -145,7 +146,7 @@ class Poller {
   /** Registers an open fd (disarmed). */
   register(fd: number): void {
     if (this.#slots.has(fd)) return;
-    check(lib.sctp_shim_rq_arm(this.#queue(), fd, 0, 0), "register");
+    check(lib.sctp_shim_rq_arm(this.#queue(), fd, 0, RQ_ADD), "register");
     this.#slots.set(fd, { handler: null, refd: true });
   }
 
@@ -153,7 +154,7 @@ class Poller {
   unregister(fd: number): void {
     if (!this.#slots.has(fd)) return;
     this.disarm(fd);
-    lib.sctp_shim_rq_arm(this.#q, fd, 0, 2);
+    lib.sctp_shim_rq_arm(this.#q, fd, 0, RQ_DEL);
     this.#slots.delete(fd);
     if (this.#slots.size === 0) this.#stop();
   }
@@ -182,7 +183,7 @@ class Poller {
       else this.#armedUnrefd++;
     }
     s.handler = handler;
-    check(lib.sctp_shim_rq_arm(this.#q, fd, events, 1), "arm");
+    check(lib.sctp_shim_rq_arm(this.#q, fd, events, RQ_MOD), "arm");
     this.#lifetime();
   }
 
@@ -193,7 +194,7 @@ class Poller {
     if (s.refd) this.#armedRefd--;
     else this.#armedUnrefd--;
     s.handler = null;
-    lib.sctp_shim_rq_arm(this.#q, fd, 0, 1);
+    lib.sctp_shim_rq_arm(this.#q, fd, 0, RQ_MOD);
     this.#lifetime();
   }
 

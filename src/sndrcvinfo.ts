@@ -4,16 +4,17 @@
  *
  * @module
  */
+import * as L from "./layout.ts";
 import type { SctpSndRcvInfo, SndRcvFlag } from "./records.ts";
 
 /** Size of SNDRCVINFO in shim buffers. */
-export const SRI_SIZE = 36;
+export const SRI_SIZE: number = L.SRI_SIZE;
 
 const FLAG_BITS: Record<SndRcvFlag, number> = {
-  unordered: 1,
-  addr_over: 2,
-  abort: 4,
-  eof: 8,
+  unordered: L.SF_UNORDERED,
+  addr_over: L.SF_ADDR_OVER,
+  abort: L.SF_ABORT,
+  eof: L.SF_EOF,
 };
 const FLAG_ORDER: SndRcvFlag[] = ["unordered", "addr_over", "abort", "eof"];
 
@@ -46,17 +47,18 @@ export function flagsToBits(flags: unknown, what = "flags"): number {
 
 /** Reads a SNDRCVINFO at `off`. */
 export function readSri(dv: DataView, off: number): SctpSndRcvInfo {
+  const u = (o: number) => dv.getUint32(off + o, true);
   return {
     type: "sctp_sndrcvinfo",
-    stream: dv.getUint32(off, true),
-    ssn: dv.getUint32(off + 4, true),
-    flags: flagsFromBits(dv.getUint32(off + 8, true)),
-    ppid: dv.getUint32(off + 12, true),
-    context: dv.getUint32(off + 16, true),
-    timetolive: dv.getUint32(off + 20, true),
-    tsn: dv.getUint32(off + 24, true),
-    cumtsn: dv.getUint32(off + 28, true),
-    assoc_id: dv.getUint32(off + 32, true),
+    stream: u(L.SRI_STREAM),
+    ssn: u(L.SRI_SSN),
+    flags: flagsFromBits(u(L.SRI_FLAGS)),
+    ppid: u(L.SRI_PPID),
+    context: u(L.SRI_CONTEXT),
+    timetolive: u(L.SRI_TIMETOLIVE),
+    tsn: u(L.SRI_TSN),
+    cumtsn: u(L.SRI_CUMTSN),
+    assoc_id: u(L.SRI_ASSOC_ID),
   };
 }
 
@@ -140,16 +142,12 @@ function field(v: unknown, bits: 16 | 32, what: string, k: string): number {
 
 /** Writes send parameters as a SNDRCVINFO at `off`. */
 export function writeSri(dv: DataView, off: number, p: SendParams): void {
-  const v = [
-    p.stream,
-    0,
-    p.flags,
-    p.ppid,
-    p.context,
-    p.timetolive,
-    0,
-    0,
-    p.assoc_id,
-  ];
-  v.forEach((x, i) => dv.setUint32(off + i * 4, x, true));
+  const set = (o: number, v: number) => dv.setUint32(off + o, v, true);
+  for (let o = 0; o < L.SRI_SIZE; o += 4) set(o, 0); // ssn, tsn, cumtsn
+  set(L.SRI_STREAM, p.stream);
+  set(L.SRI_FLAGS, p.flags);
+  set(L.SRI_PPID, p.ppid);
+  set(L.SRI_CONTEXT, p.context);
+  set(L.SRI_TIMETOLIVE, p.timetolive);
+  set(L.SRI_ASSOC_ID, p.assoc_id);
 }

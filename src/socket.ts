@@ -22,8 +22,8 @@ import { decodeNotification, isErrorEvent } from "./events.ts";
 import { lib } from "./lib.ts";
 import {
   getKernelOpt,
-  isRecordOpt,
   isKernelOpt,
+  isRecordOpt,
   keyOf,
   OPT_SNDBUFFORCE,
   setKernelOpt,
