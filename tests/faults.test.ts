@@ -57,10 +57,18 @@ const HB_PERIOD = HBINTERVAL + 1.5 * RTO.max;
  * more rto.max for a retransmission that still went to the dead path.
  */
 const STALL_BOUND = 2 * RTO.max + SLACK;
-/** A path is unreachable after pathmaxrxt + 1 strikes (T3 or heartbeat). */
-const UNREACHABLE_BOUND = (PATHMAXRXT + 1) * HB_PERIOD + SLACK;
-/** A silent peer is lost after asocmaxrxt + 1 unanswered heartbeats. */
-const LOST_BOUND = (ASOCMAXRXT + 1) * HB_PERIOD + SLACK;
+/**
+ * A path is unreachable after pathmaxrxt + 1 strikes; a heartbeat timer
+ * strikes only while a heartbeat is outstanding, so the first expiry after
+ * the cut only sends one: pathmaxrxt + 2 heartbeat periods (the sender's
+ * first strike, its retransmission timer, comes sooner).
+ */
+const UNREACHABLE_BOUND = (PATHMAXRXT + 2) * HB_PERIOD + SLACK;
+/**
+ * A silent peer is lost at the first heartbeat expiry that finds asocmaxrxt
+ * strikes, counted over all paths: at most asocmaxrxt + 2 periods of one.
+ */
+const LOST_BOUND = (ASOCMAXRXT + 2) * HB_PERIOD + SLACK;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ms = (x: number) => Math.round(x);
@@ -99,12 +107,14 @@ describe("faults: two namespaces, two paths", () => {
       await srv.listen(true);
       const up = await cli.connect(B1, await srv.port(), {}, 20000);
       const order = new StreamOrder(STREAMS, false);
-      let last: number | undefined, maxGap = 0, maxGapAt = 0;
+      let tCut = 0, tHeal = 0;
+      // the longest gap between deliveries, and the longest since the cut
+      let last: number | undefined, maxGap = 0, maxGapAt = 0, stall = 0;
       sc = new Collector(srv, (m, t) => {
         order.take(m);
-        if (last !== undefined && t - last > maxGap) {
-          maxGap = t - last;
-          maxGapAt = t;
+        if (last !== undefined) {
+          if (t - last > maxGap) [maxGap, maxGapAt] = [t - last, t];
+          if (tCut && t > tCut && t - last > stall) stall = t - last;
         }
         last = t;
       });
@@ -123,7 +133,6 @@ describe("faults: two namespaces, two paths", () => {
 
       const seq = new Array(STREAMS).fill(0);
       const pad = "x".repeat(40);
-      let tCut = 0, tHeal = 0;
       let healer: Promise<number[]> | undefined;
       const t0 = performance.now();
       for (let b = 0; b < N / BATCH; b++) {
@@ -182,8 +191,9 @@ describe("faults: two namespaces, two paths", () => {
       report("failover", {
         sendMs: ms(tSent - t0),
         cutAtMsg: CUT_AT * BATCH,
+        stallMs: ms(stall),
         maxGapMs: ms(maxGap),
-        maxGapAfterCutMs: ms(maxGapAt - tCut),
+        maxGapEndAfterCutMs: ms(maxGapAt - tCut),
         stallBoundMs: STALL_BOUND,
         unreachableMs: { client: ms(cliUnreach), server: ms(srvUnreach) },
         unreachableBoundMs: UNREACHABLE_BOUND,
@@ -199,6 +209,7 @@ describe("faults: two namespaces, two paths", () => {
         [],
         "in order per stream, no gap or duplicate",
       );
+      assert.ok(stall > 0, "a gap after the cut");
       assert.ok(
         maxGap < STALL_BOUND,
         `longest gap ${ms(maxGap)} ms >= ${STALL_BOUND} ms`,
@@ -286,7 +297,11 @@ describe("faults: two namespaces, two paths", () => {
      * is killed (after both paths are cut when `dead`); resolves how the
      * server saw the association end.
      */
-    async function killCycle(k: KillServer, dead: boolean) {
+    async function killCycle(
+      k: KillServer,
+      how: "graceful" | "unread" | "dead",
+    ) {
+      const dead = how === "dead";
       const from = k.sc.events.length;
       const peer = new Peer(topo.nsA, [A1, A2], B1, k.port);
       const tSpawn = performance.now();
@@ -306,6 +321,21 @@ describe("faults: two namespaces, two paths", () => {
           20000,
           `${MIN_MESSAGES} messages from the client`,
         );
+        if (how === "unread") {
+          // a message the client never reads, in its kernel (acknowledged)
+          await k.srv.send({ assoc_id: id, stream: 0 }, "never read");
+          await k.sc.until(
+            async () => {
+              const o = await k.srv.getopts([{
+                sctp_status: { assoc_id: id },
+              }]);
+              const st = o.sctp_status as { unackdata: number };
+              return st.unackdata === 0 || undefined;
+            },
+            20000,
+            "the message acknowledged",
+          );
+        }
         const t = performance.now();
         if (dead) {
           cutting = Promise.all([cut(topo, 1), cut(topo, 2)]);
@@ -332,6 +362,8 @@ describe("faults: two namespaces, two paths", () => {
           startMs: tUp - tSpawn,
           endMs: end.t - t,
           cycleMs: performance.now() - tSpawn,
+          /** the sctp_assoc_change that ended it: its error (ABORT cause) */
+          endError: end.d.error,
           order: k.orders.get(id)!,
         };
       } finally {
@@ -364,8 +396,8 @@ describe("faults: two namespaces, two paths", () => {
     it("mid-stream: the server sees sctp_shutdown_event then shutdown_comp, nothing sent is lost; a new client is served", async () => {
       const k = await killServer();
       try {
-        const r1 = await killCycle(k, false);
-        const r2 = await killCycle(k, false);
+        const r1 = await killCycle(k, "graceful");
+        const r2 = await killCycle(k, "graceful");
         report("kill", {
           clientStartMs: ms(r1.startMs),
           shutdownCompAfterKillMs: ms(r1.endMs),
@@ -380,11 +412,33 @@ describe("faults: two namespaces, two paths", () => {
       }
     });
 
+    it("with data unread on its socket: its kernel aborts, the server sees comm_lost; a new client is served", async () => {
+      const k = await killServer();
+      try {
+        const r = await killCycle(k, "unread");
+        const r2 = await killCycle(k, "graceful");
+        report("kill with unread data", {
+          commLostAfterKillMs: ms(r.endMs),
+          events: r.kinds,
+          error: r.endError,
+          next: { messages: r2.order.n, events: r2.kinds },
+        });
+        assert.equal(r.signal, "SIGKILL");
+        assert.deepEqual(r.kinds, ["comm_up", "comm_lost"]);
+        // the ABORT's cause, user-initiated abort (12), network order
+        assert.equal(r.endError, 0x0c00);
+        assert.deepEqual(r.order.bad, []);
+        assertGraceful(r2);
+      } finally {
+        await closeAll(k.sc, k.srv);
+      }
+    });
+
     it("dead peer host (both paths black-holed, then killed): comm_lost within the RTO/asocmaxrxt bound; a new client is served", async () => {
       const k = await killServer();
       try {
-        const r = await killCycle(k, true);
-        const r2 = await killCycle(k, false);
+        const r = await killCycle(k, "dead");
+        const r2 = await killCycle(k, "graceful");
         report("dead host", {
           commLostAfterCutMs: ms(r.endMs),
           lostBoundMs: LOST_BOUND,
@@ -406,7 +460,7 @@ describe("faults: two namespaces, two paths", () => {
     });
 
     describe("20 kill cycles against one server", () => {
-      const CYCLES = 20, PARTS = 4, PART_BUDGET = 90000;
+      const CYCLES = 20, PARTS = 10, PART_BUDGET = 90000;
       let k: KillServer | undefined;
       let fds = 0, rss = 0, done = 0;
       const times: number[] = [];
@@ -416,7 +470,7 @@ describe("faults: two namespaces, two paths", () => {
 
       it("warm-up cycle, then the fd count and RSS", async () => {
         k = await killServer();
-        assertGraceful(await killCycle(k, false));
+        assertGraceful(await killCycle(k, "graceful"));
         fds = fdCount();
         rss = process.memoryUsage().rss;
       });
@@ -428,7 +482,7 @@ describe("faults: two namespaces, two paths", () => {
           const t0 = performance.now();
           for (let i = 0; i < n; i++) {
             assert.ok(performance.now() - t0 < PART_BUDGET, "time budget");
-            const r = await killCycle(k, false);
+            const r = await killCycle(k, "graceful");
             assertGraceful(r);
             times.push(r.cycleMs);
             done++;
