@@ -6,7 +6,7 @@
 // mode; every message is checked byte for byte and in order per stream.
 //
 //   SCTP_PROP_SEED=123   the run's seed (default: a fresh one, printed)
-//   SCTP_PROP_CASES=20   the number of cases
+//   SCTP_PROP_CASES=12   the number of cases
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import process from "node:process";
@@ -65,10 +65,10 @@ const SEED = envInt(
   "SCTP_PROP_SEED",
   (Date.now() ^ Math.floor(Math.random() * 4294967296)) >>> 0,
 );
-const CASES = envInt("SCTP_PROP_CASES", 20);
+const CASES = envInt("SCTP_PROP_CASES", 12);
 const MAX_MSG = 256 * 1024;
 /** Per-case byte budget of the main sender (keeps a case in seconds). */
-const CASE_BYTES = 3 << 20;
+const CASE_BYTES = 3 << 19;
 const CASE_MS = 90000;
 
 // ------------------------------------------------------------ content
@@ -125,6 +125,8 @@ interface Plan {
   buffer2: number;
   switchAt: number;
   via: "open" | "setopts";
+  /** The senders' sndbuf (0: the default, grown by the library). */
+  sndbuf: number;
   mode: "binary" | "list";
   streams: number;
   /** Sizes of the `into` buffers (none: plain recv). */
@@ -148,11 +150,9 @@ const BUFFERS = [
   4097,
   8193,
   16377,
-  16384,
-  16385,
-  65536,
-  262144,
 ] as const;
+/** `buffer` values that read large messages straight into `into`. */
+const BIG_BUFFERS = [16384, 16385, 65536, 100001, 262144] as const;
 const INTO = [1, 7, 100, 1000, 4096, 16384, 65536, 65537, 262144, 300000];
 
 /** Skewed: many small, some around 1-20 KiB, a few large. */
@@ -166,20 +166,25 @@ function size(r: Rng): number {
 
 /** Largest message for a buffer: a tiny one reads a message byte by byte. */
 const capFor = (buffer: number) =>
-  Math.min(MAX_MSG, Math.max(256, buffer * 512));
+  Math.min(MAX_MSG, Math.max(256, buffer * 256));
 
 function makePlan(index: number): Plan {
   const seed = hash(SEED, index);
   const r = prng(seed);
   let near = 0;
-  let buffer: number = pick(r, BUFFERS);
-  if (r() < 0.3) {
+  const anyBuffer = (): number =>
+    r() < 0.45 ? pick(r, BIG_BUFFERS) : pick(r, BUFFERS);
+  let buffer = anyBuffer();
+  if (r() < 0.2) {
     // equal to, just below or just above a message size
-    near = size(r);
+    near = r() < 0.3 ? size(r) : int(r, 1024, MAX_MSG);
     buffer = Math.max(1, near + int(r, -1, 1));
   }
-  const buffer2 = r() < 0.3 ? pick(r, BUFFERS) : buffer;
+  const buffer2 = r() < 0.3 ? anyBuffer() : buffer;
+  const mode = r() < 0.3 ? "list" : "binary";
   const cap = capFor(Math.min(buffer, buffer2));
+  // list mode: number[] data, costly per byte
+  const budget = mode === "list" ? CASE_BYTES / 2 : CASE_BYTES;
   const streams = int(r, 1, 10);
   const msg = (): Msg => {
     let n = size(r);
@@ -190,13 +195,20 @@ function makePlan(index: number): Plan {
   const bursts: Burst[] = [];
   let bytes = 0;
   const nb = int(r, 1, 6);
-  for (let b = 0; b < nb && bytes < CASE_BYTES; b++) {
+  for (let b = 0; b < nb && bytes < budget; b++) {
     const queue = r() < 0.6;
-    // queued bursts of 16 and more fill whole recvmmsg batches
-    const n = queue ? int(r, r() < 0.5 ? 16 : 1, 48) : int(r, 1, 12);
+    // queued bursts of 16 and more fill whole recvmmsg batches; a bulk
+    // burst (16-96 KiB messages on one stream) keeps large reads direct
+    const bulk = r() < 0.25;
+    const n = queue
+      ? int(r, r() < 0.5 ? 16 : 1, bulk ? 24 : 48)
+      : int(r, 1, 12);
+    const bulkStream = int(r, 0, streams - 1);
     const msgs: Msg[] = [];
-    for (let i = 0; i < n && bytes < CASE_BYTES; i++) {
-      const m = msg();
+    for (let i = 0; i < n && bytes < budget; i++) {
+      const m = bulk
+        ? { stream: bulkStream, size: Math.min(cap, int(r, 16384, 98304)) }
+        : msg();
       bytes += m.size;
       msgs.push(m);
     }
@@ -215,10 +227,12 @@ function makePlan(index: number): Plan {
     churn.push({ delayMs: int(r, 0, 300), msgs, end });
   }
   const nInto = pick(r, [0, 1, 1, 2]);
-  const into = Array.from(
-    { length: nInto },
-    () => r() < 0.3 ? Math.max(1, size(r) + int(r, -1, 1)) : pick(r, INTO),
-  );
+  const into = Array.from({ length: nInto }, () => {
+    const u = r();
+    if (u < 0.2) return Math.max(1, size(r) + int(r, -1, 1));
+    if (u < 0.7) return pick(r, [98304, 131072, 262144, 300000]);
+    return pick(r, INTO);
+  });
   return {
     index,
     seed,
@@ -226,7 +240,8 @@ function makePlan(index: number): Plan {
     buffer2,
     switchAt: int(r, 0, bursts.length - 1),
     via: r() < 0.5 ? "open" : "setopts",
-    mode: r() < 0.3 ? "list" : "binary",
+    sndbuf: r() < 0.5 ? 0 : 1 << 20,
+    mode,
     streams,
     into,
     intoP: nInto === 0 ? 0 : pick(r, [0.5, 1]),
@@ -251,6 +266,7 @@ function describePlan(p: Plan): string {
   const ev = Object.entries(p.events).filter(([, v]) => v).map(([k]) => k);
   return `SCTP_PROP_SEED=${SEED} case ${p.index} (seed ${p.seed}): ` +
     `buffer ${p.buffer} via ${p.via}` +
+    `, sndbuf ${p.sndbuf || "default"}` +
     (p.buffer2 !== p.buffer
       ? `, then ${p.buffer2} at burst ${p.switchAt}`
       : "") +
@@ -303,6 +319,9 @@ class Checker {
     stream: number;
     seq: number;
   }[] = [];
+  /** A failed send: the message never comes, so the recv is aborted. */
+  sendError: string | null = null;
+  readonly ac = new AbortController();
   recvs = 0;
   intoRecvs = 0;
   aliased = 0;
@@ -330,8 +349,15 @@ class Checker {
       `${this.recvs} recvs, ${this.intoRecvs} with into, ${this.aliased} in into`;
   }
 
+  /** Records a failed send and ends the pending recv. */
+  sendFailed(what: string): void {
+    this.sendError ??= what;
+    this.ac.abort();
+  }
+
   /** One recv: a data message is checked and counted, an event counted. */
   async step(): Promise<void> {
+    if (this.sendError) this.fail(`send failed: ${this.sendError}`);
     const left = this.deadline - Date.now();
     if (left <= 0) this.fail("case deadline passed while receiving");
     const into = this.into.views.length > 0 && this.r() < this.plan.intoP
@@ -341,10 +367,12 @@ class Checker {
     try {
       this.recvs++;
       if (into) this.intoRecvs++;
+      const signal = this.ac.signal;
       m = await this.srv.recv(
-        into ? { timeout: left, into } : { timeout: left },
+        into ? { timeout: left, signal, into } : { timeout: left, signal },
       );
     } catch (e) {
+      if (this.sendError) this.fail(`send failed: ${this.sendError}`);
       if (e instanceof SctpError && typeof e.reason === "object") {
         // an error event (send failed, remote error, pdapi): counted
         const t = (e.reason as { type?: string }).type ?? "error";
@@ -447,7 +475,7 @@ async function churn(port: number, plan: Plan, t0: number): Promise<void> {
   for (const [i, c] of plan.churn.entries()) {
     const wait = t0 + c.delayMs - Date.now();
     if (wait > 0) await sleep(wait);
-    const cli = await open();
+    const cli = await open(plan.sndbuf ? { sndbuf: plan.sndbuf } : {});
     try {
       const up = await cli.connect("127.0.0.1", port, {
         sctp_initmsg: { num_ostreams: 10 },
@@ -478,7 +506,7 @@ async function runCase(plan: Plan): Promise<void> {
   };
   if (plan.via === "open") opts.buffer = first;
   const { s: srv, port } = await server(opts);
-  const cli = await open();
+  const cli = await open(plan.sndbuf ? { sndbuf: plan.sndbuf } : {});
   const r = prng(hash(plan.seed, 7));
   const into = new IntoBufs(plan.into);
   const ck = new Checker(srv, plan, r, into, t0 + CASE_MS);
@@ -499,7 +527,10 @@ async function runCase(plan: Plan): Promise<void> {
       return cli.send(
         { stream: m.stream, ppid: 1, assoc_id: up.assoc_id },
         content(1, m.stream, seq, m.size),
-      );
+      ).catch((e) => {
+        ck.sendFailed(`stream ${m.stream} seq ${seq}, ${m.size} bytes: ${e}`);
+        throw e;
+      });
     };
     let sent = 0;
     for (const [b, burst] of plan.bursts.entries()) {
@@ -525,7 +556,7 @@ async function runCase(plan: Plan): Promise<void> {
       }
       ck.recheck();
     }
-    await churning;
+    await churning.catch((e) => ck.fail(`the second client failed: ${e}`));
     for (const [i, c] of plan.churn.entries()) {
       await ck.until(i + 2, c.msgs.length);
     }
