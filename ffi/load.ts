@@ -2,13 +2,14 @@
  * Opens the compiled shim with `Deno.dlopen` or `bun:ffi` and presents the
  * same typed functions in both runtimes. This is the one place where the
  * symbol table is adapted for Bun. Before binding the table it checks the
- * library's ABI version (`sctp_shim_abi_version`) against {@linkcode SHIM_ABI}:
+ * library's ABI version (`sctp_shim_abi_version`) against `ABI` in
+ * `src/layout.ts` (`SHIM_ABI` in `c/sctp_shim.h`):
  * a library of another version is refused with a clear error instead of
  * exchanging records it lays out differently.
  *
  * @module
  */
-import { SHIM_ABI } from "./abi.ts";
+import { ABI as SHIM_ABI } from "../src/layout.ts";
 import { type Shim, symbols } from "./symbols.ts";
 
 declare const Bun: unknown;

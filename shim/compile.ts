@@ -36,7 +36,8 @@ async function sourceDir(root: URL): Promise<{ dir: string; hash: string }> {
   if (got !== SOURCE_SHA256) {
     throw new Error(
       `gen_sctp: the C sources at ${new URL("c/", root)} have sha256 ${got}, ` +
-        `not ${SOURCE_SHA256}: refusing to build them`,
+        `not ${SOURCE_SHA256} as shim/manifest.ts says: refusing to build ` +
+        "them (publishing from a source tree: run scripts/build-prebuilt)",
     );
   }
   SOURCES.forEach((f, i) => writeAtomic(join(dir, f), files[i]));

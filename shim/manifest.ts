@@ -23,18 +23,18 @@ export interface Prebuilt {
 export const PREBUILT_ABI = 1;
 /** sha256 (hex) of c/sctp_shim.c followed by c/sctp_shim.h. */
 export const SOURCE_SHA256 =
-  "c5bd115f433b44e7a7c95f2b7ab7d6957f11a5a5917d3a44e4bd6e0dd57b8911";
+  "f37d89849826e3110a17e996a6c061c49d91533bf463ae316663e1f32174818b";
 /** The prebuilt libraries by `${platform}-${arch}` (Node's names). */
 export const PREBUILT: Readonly<Record<string, Prebuilt>> = {
   "linux-x64": {
     path: "prebuilt/linux-x64/libsctp_shim.so",
-    sha256: "5e838671f4402ccec921994676accffceb010041c5d652f23d98405dfdbdc348",
+    sha256: "94e97432fe62a34c2dc2895705ed528534668647c65283ab0cbbf9d69e862f2c",
     glibc: "2.14",
     compiler: "x86_64-linux-gnu-gcc (Debian 12.2.0-14+deb12u1) 12.2.0",
   },
   "linux-arm64": {
     path: "prebuilt/linux-arm64/libsctp_shim.so",
-    sha256: "561245a296801855787c76278f6fe08a185efdb806e6622c90153c75a2e406d8",
+    sha256: "f85c80a6655489c38815bbc19ed580781f9d1e6ad939fd0278c6f39a6bad250a",
     glibc: "2.17",
     compiler: "aarch64-linux-gnu-gcc (Debian 12.2.0-14) 12.2.0",
   },

@@ -223,7 +223,7 @@ describe("package: JSR import over HTTP", () => {
     const local = join(tmp, "echo_local.ts");
     writeFileSync(
       local,
-      readFileSync(echo, "utf8").replace(
+      readFileSync(echo, "utf8").replaceAll(
         `http://${host}/mod.ts`,
         join(ROOT, "mod.ts"),
       ),

@@ -28,6 +28,7 @@ describe("package: npm tarball installed with bun", () => {
   let proj = "";
   let tgz = "";
   let env: Record<string, string> = {};
+  let installed = false;
 
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), "gen-sctp-npm-"));
@@ -52,12 +53,14 @@ describe("package: npm tarball installed with bun", () => {
     );
     const add = await run(BUN, ["add", "--offline", tgz], { env, cwd: proj });
     assert.equal(add.code, 0, add.stderr);
+    installed = true;
   });
   after(() => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
   it("ships only runtime files and pulls no dependency", () => {
+    assert.ok(installed, "the package was not installed (see before)");
     const pkg = join(proj, "node_modules", NAME);
     const files = readdirSync(pkg).filter((f) => !f.startsWith(".")).sort();
     assert.deepEqual(files, [
@@ -87,6 +90,7 @@ describe("package: npm tarball installed with bun", () => {
   });
 
   it("imports by name and echoes under bun with no cc on PATH", async () => {
+    assert.ok(installed, "the package was not installed (see before)");
     const tpl = readFileSync(
       join(ROOT, "tests/fixtures/package_echo.ts.txt"),
       "utf8",
@@ -111,6 +115,7 @@ describe("package: npm tarball installed with bun", () => {
     "type-checks a consumer with tsc --strict against mod.d.ts",
     { timeout: 400000 },
     async () => {
+      assert.ok(installed, "the package was not installed (see before)");
       writeFileSync(
         join(proj, "consumer.ts"),
         readFileSync(join(ROOT, "tests/fixtures/package_consumer.ts")),
@@ -144,6 +149,7 @@ describe("package: npm tarball installed with bun", () => {
   );
 
   it("refuses Node.js at import, before any shim work", async () => {
+    assert.ok(installed, "the package was not installed (see before)");
     const cache = join(tmp, "node-cache");
     const r = await run(
       "node",
