@@ -6,7 +6,7 @@
 // mode; every message is checked byte for byte and in order per stream.
 //
 //   SCTP_PROP_SEED=123   the run's seed (default: a fresh one, printed)
-//   SCTP_PROP_CASES=12   the number of cases
+//   SCTP_PROP_CASES=10   the number of cases
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import process from "node:process";
@@ -65,7 +65,7 @@ const SEED = envInt(
   "SCTP_PROP_SEED",
   (Date.now() ^ Math.floor(Math.random() * 4294967296)) >>> 0,
 );
-const CASES = envInt("SCTP_PROP_CASES", 12);
+const CASES = envInt("SCTP_PROP_CASES", 10);
 const MAX_MSG = 256 * 1024;
 /** Per-case byte budget of the main sender (keeps a case in seconds). */
 const CASE_BYTES = 3 << 19;
