@@ -60,6 +60,11 @@ export interface PeerConfig {
   stallMs: number;
   /** Message size distribution (both sides must agree). */
   sizes: SizeDist;
+  /**
+   * Keep the last `hold` received messages referenced (an application that
+   * holds messages a while): their buffers outlive young-generation GCs.
+   */
+  hold: number;
 }
 
 /** Reads SOAK_* settings of a side from the environment. */
@@ -81,6 +86,7 @@ export function configFromEnv(
     mallocStats: env.SOAK_MALLOC_STATS === "1",
     stallMs: num("SOAK_STALL_MS", 120000),
     sizes: env.SOAK_SIZES === "uniform" ? "uniform" : "log",
+    hold: Math.max(0, Math.floor(num("SOAK_HOLD", 0))),
   };
 }
 
@@ -161,6 +167,7 @@ export async function runPeer(
   let peerDone = false;
   const scratch = newMsgBuffer();
   const into = cfg.into ? newMsgBuffer() : undefined;
+  const held: Uint8Array[] = [];
   const maybeDone = () => {
     if (!doneSent && peerSent && tracker.complete(peerSent)) {
       doneSent = ctl(PPID_DONE, "done").catch((e) =>
@@ -207,6 +214,7 @@ export async function runPeer(
     if (e) fail(e);
     st.recvMsgs++;
     st.recvBytes += d.length;
+    if (cfg.hold > 0 && !into) held[st.recvMsgs % cfg.hold] = d;
     if (peerSent) maybeDone();
   };
   const opts = { timeout: cfg.stallMs, into };

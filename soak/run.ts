@@ -11,6 +11,7 @@
  *
  * Environment: SOAK_MINUTES, SOAK_RUNTIMES, SOAK_SEED, SOAK_INTERVAL,
  * SOAK_SIZES=uniform (1 B..64 KiB uniform; default log-uniform), SOAK_INTO=1,
+ * SOAK_HOLD=N (keep the last N received messages referenced),
  * SOAK_MALLOC_TRIM=1, SOAK_MALLOC_STATS=1, SOAK_OUT (JSON file),
  * SOAK_DENO_FLAGS / SOAK_BUN_FLAGS (extra runtime flags of the processes);
  * the children inherit the environment (e.g. MALLOC_ARENA_MAX).
