@@ -30,10 +30,15 @@ describe("package: npm tarball installed with bun", () => {
   let env: Record<string, string> = {};
   let installed = false;
 
+  // builds the package when build/npm is stale (scripts/build-npm skips an
+  // up-to-date one): in the emulated VM that takes minutes
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), "gen-sctp-npm-"));
     env = baseEnv(process.env.PATH ?? "", tmp);
-    const build = await run("bash", ["scripts/build-npm"], { env });
+    const build = await run("bash", ["scripts/build-npm"], {
+      env,
+      timeoutMs: 850000,
+    });
     assert.equal(build.code, 0, build.stderr);
     const pack = await run(
       "npm",
@@ -54,7 +59,7 @@ describe("package: npm tarball installed with bun", () => {
     const add = await run(BUN, ["add", "--offline", tgz], { env, cwd: proj });
     assert.equal(add.code, 0, add.stderr);
     installed = true;
-  });
+  }, { timeout: 900000 });
   after(() => {
     rmSync(tmp, { recursive: true, force: true });
   });
