@@ -6,13 +6,9 @@
 import { addrList, type Ip, ipArg, parseIp, portArg } from "./addr.ts";
 import { check, errnoName, SctpError } from "./errors.ts";
 import { lib } from "./lib.ts";
-import { isKernelOpt, validateOpt } from "./options.ts";
-import {
-  type SctpOptions,
-  SctpSocket,
-  SOCKET_OPTS,
-  type SocketHandle,
-} from "./socket.ts";
+import { validateOpt } from "./options.ts";
+import { type SctpOptions, SctpSocket, type SocketHandle } from "./socket.ts";
+import { classify } from "./socket_options.ts";
 
 /**
  * Options of {@linkcode open}: gen_sctp's open options (`ip`/`ifaddr`,
@@ -131,8 +127,9 @@ export async function open(
   const rest: SctpOptions = { mode: "binary", buffer: 65536 };
   for (const [k, v] of Object.entries(opts)) {
     if (OPEN_ONLY.has(k) || v === undefined) continue;
-    if (SOCKET_OPTS.has(k) || k === "binary" || k === "list") rest[k] = v;
-    else if (isKernelOpt(k) || k === "sctp_default_send_param") {
+    const kind = classify(k);
+    if (kind === "socket" || kind === "mode") rest[k] = v;
+    else if (kind === "kernel") {
       if (k === "sctp_status" || k === "sctp_get_peer_addr_info") continue;
       validateOpt(k, v, family);
       rest[k] = v;

@@ -1,0 +1,133 @@
+/**
+ * Conversions of send data and association arguments.
+ *
+ * @module
+ */
+import * as L from "./layout.ts";
+import { isDetached } from "./receiver.ts";
+import type { SctpAssocChange, SctpSndRcvInfo } from "./records.ts";
+import type { Outgoing } from "./sender.ts";
+import { sendParams, uintField } from "./sndrcvinfo.ts";
+
+const encoder = new TextEncoder();
+
+function notDetached(b: ArrayBufferLike): void {
+  if (isDetached(b)) {
+    throw new TypeError("data: the buffer is detached (transferred)");
+  }
+}
+
+/**
+ * Converts send data to one byte array (copying only iolists and strings,
+ * which then make a fresh array: see {@linkcode isFreshBytes}). A detached
+ * buffer is a TypeError (not an empty message).
+ */
+export function toBytes(data: unknown): Uint8Array {
+  if (data instanceof Uint8Array) {
+    notDetached(data.buffer);
+    return data;
+  }
+  if (typeof data === "string") return encoder.encode(data);
+  if (data instanceof ArrayBuffer) {
+    notDetached(data);
+    return new Uint8Array(data);
+  }
+  if (ArrayBuffer.isView(data)) {
+    notDetached(data.buffer);
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  }
+  if (Array.isArray(data)) {
+    const parts: Uint8Array[] = [];
+    let len = 0;
+    const walk = (d: unknown) => {
+      if (typeof d === "number") {
+        if (!Number.isInteger(d) || d < 0 || d > 255) {
+          throw new TypeError(`data: ${d} is not a byte`);
+        }
+        parts.push(Uint8Array.of(d));
+        len++;
+      } else if (Array.isArray(d)) d.forEach(walk);
+      else {
+        const b = toBytes(d);
+        parts.push(b);
+        len += b.length;
+      }
+    };
+    walk(data);
+    const out = new Uint8Array(len);
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  }
+  throw new TypeError(
+    "data: expected Uint8Array, ArrayBuffer(View), string or an iolist",
+  );
+}
+
+/**
+ * Whether toBytes(data) made a new array (nobody else holds it): a send
+ * that must wait keeps it as it is; otherwise it copies the caller's bytes
+ * (the caller may write to its buffer once send() has returned).
+ */
+export const isFreshBytes = (data: unknown): boolean =>
+  typeof data === "string" || Array.isArray(data);
+
+/** An association id from an id or an `sctp_assoc_change` record. */
+export function assocId(a: unknown, what: string): number {
+  if (typeof a === "number") return uintField(a, 32, `${what}: assoc id`);
+  if (
+    a !== null && typeof a === "object" &&
+    (a as SctpAssocChange).type === "sctp_assoc_change"
+  ) {
+    return uintField((a as SctpAssocChange).assoc_id, 32, `${what}: assoc_id`);
+  }
+  throw new TypeError(
+    `${what}: expected an assoc id or an sctp_assoc_change record`,
+  );
+}
+
+/**
+ * The message of `send(assoc, stream, data)` or `send(sndrcvinfo, data)`
+ * (`defaults`: the socket has sctp_default_send_param, which plain sends
+ * use), and whether its bytes were made for it (see isFreshBytes).
+ */
+export function outgoing(
+  a: unknown,
+  b: unknown,
+  c: unknown,
+  defaults: boolean,
+): { m: Outgoing; fresh: boolean } {
+  if (
+    typeof a === "number" ||
+    (a as SctpAssocChange)?.type === "sctp_assoc_change"
+  ) {
+    if (typeof b !== "number" || !Number.isInteger(b)) {
+      throw new TypeError("send: stream must be an integer");
+    }
+    const m: Outgoing = {
+      assoc: assocId(a, "send"),
+      stream: uintField(b, 16, "send: stream"),
+      bytes: toBytes(c),
+      ppid: 0,
+      flags: defaults ? L.SEND_DEFAULTS : 0,
+      context: 0,
+      ttl: 0,
+    };
+    return { m, fresh: isFreshBytes(c) };
+  }
+  if (c !== undefined) throw new TypeError("send: too many arguments");
+  const sp = sendParams(a as SctpSndRcvInfo, "send");
+  const m: Outgoing = {
+    bytes: toBytes(b),
+    assoc: sp.assoc_id,
+    stream: sp.stream,
+    ppid: sp.ppid,
+    flags: sp.flags,
+    context: sp.context,
+    ttl: sp.timetolive,
+  };
+  return { m, fresh: isFreshBytes(b) };
+}

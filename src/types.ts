@@ -1,0 +1,96 @@
+/**
+ * The argument types of the public API: options, associations, send data,
+ * peer addresses and recv options.
+ *
+ * @module
+ */
+import type { Family } from "./addr.ts";
+import type { SctpAssocChange } from "./records.ts";
+
+/**
+ * Socket options as an object keyed by gen_sctp option names.
+ *
+ * @example
+ * ```ts
+ * import type { SctpOptions } from "./mod.ts";
+ * const o: SctpOptions = { active: 10, sctp_nodelay: true };
+ * ```
+ */
+export type SctpOptions = Record<string, unknown>;
+
+/**
+ * An association: its id or its `sctp_assoc_change` record.
+ *
+ * @example
+ * ```ts
+ * import type { Assoc } from "./mod.ts";
+ * const a: Assoc = 1;
+ * ```
+ */
+export type Assoc = number | SctpAssocChange;
+
+/**
+ * Data to send: bytes, a string, or an iolist (a nested array of these).
+ *
+ * @example
+ * ```ts
+ * import type { SendData } from "./mod.ts";
+ * const d: SendData = ["head", new Uint8Array([1, 2]), [3, "tail"]];
+ * ```
+ */
+export type SendData =
+  | Uint8Array
+  | ArrayBuffer
+  | ArrayBufferView
+  | string
+  | ReadonlyArray<SendData | number>;
+
+/**
+ * The `{ family?, addr, port }` form of a peer address.
+ *
+ * @example
+ * ```ts
+ * import type { SockAddrArg } from "./mod.ts";
+ * const a: SockAddrArg = { family: "inet6", addr: "::1", port: 3868 };
+ * ```
+ */
+export interface SockAddrArg {
+  /** Address family. */
+  family?: Family;
+  /** IP address string. */
+  addr: string;
+  /** Port number. */
+  port: number;
+}
+
+/**
+ * Options of `recv`.
+ *
+ * @example
+ * ```ts
+ * import type { RecvOptions } from "./mod.ts";
+ * const o: RecvOptions = { timeout: 1000, signal: AbortSignal.timeout(500) };
+ * // a bulk receiver reusing one buffer: each message's data may alias it
+ * const bulk: RecvOptions = { timeout: 1000, into: new Uint8Array(65536) };
+ * ```
+ */
+export interface RecvOptions {
+  /** Milliseconds, or "infinity" (the default). */
+  timeout?: number | "infinity";
+  /** Rejects the pending recv with reason "aborted" when aborted. */
+  signal?: AbortSignal;
+  /**
+   * A buffer the message's data may be received into, for bulk receivers
+   * that reuse one buffer (no allocation and no zero-fill per message, the
+   * way a C program reads): while recent messages are large (16 KiB or
+   * more), the kernel writes the next one straight into `into` and `data`
+   * is a view of it (also when the kernel delivers it in pieces). So `data`
+   * may alias `into`: it stays valid until `into` is written or passed to
+   * another recv. Small messages (read in batches), one already queued, or
+   * one larger than `into` get a buffer of their own; `into` is then only
+   * scratch. Detaching (transferring) `into` while a recv holds part of a
+   * message in it loses that message: the recv rejects with a TypeError.
+   * Not part of gen_sctp.
+   */
+  into?: Uint8Array;
+}
