@@ -30,42 +30,53 @@ describe("package: npm tarball installed with bun", () => {
   let env: Record<string, string> = {};
   let installed = false;
 
-  // builds the package when build/npm is stale (scripts/build-npm skips an
-  // up-to-date one): in the emulated VM that takes minutes
-  before(async () => {
+  before(() => {
     tmp = mkdtempSync(join(tmpdir(), "gen-sctp-npm-"));
     env = baseEnv(process.env.PATH ?? "", tmp);
-    const build = await run("bash", ["scripts/build-npm"], {
-      env,
-      timeoutMs: 850000,
-    });
-    assert.equal(build.code, 0, build.stderr);
-    const pack = await run(
-      "npm",
-      ["pack", "--silent", "--pack-destination", tmp],
-      {
-        env: { ...env, npm_config_cache: join(tmp, "npm-cache") },
-        cwd: join(ROOT, "build/npm"),
-      },
-    );
-    assert.equal(pack.code, 0, pack.stderr);
-    tgz = join(tmp, pack.stdout.trim().split("\n").pop()!);
-    proj = join(tmp, "proj");
-    mkdirSync(proj);
-    writeFileSync(
-      join(proj, "package.json"),
-      JSON.stringify({ name: "consumer", private: true, type: "module" }),
-    );
-    const add = await run(BUN, ["add", "--offline", tgz], { env, cwd: proj });
-    assert.equal(add.code, 0, add.stderr);
-    installed = true;
-  }, { timeout: 900000 });
+  });
   after(() => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
+  // A test, not a hook, so it gets its own bound (bun's hooks take only the
+  // runner's): it builds the package when build/npm is stale (scripts/build-npm
+  // skips an up-to-date one), minutes in the emulated VM.
+  it(
+    "builds, packs and installs the package offline with bun",
+    { timeout: 900000 },
+    async () => {
+      const build = await run("bash", ["scripts/build-npm"], {
+        env,
+        timeoutMs: 850000,
+      });
+      assert.equal(build.code, 0, build.stderr);
+      const pack = await run(
+        "npm",
+        ["pack", "--silent", "--pack-destination", tmp],
+        {
+          env: { ...env, npm_config_cache: join(tmp, "npm-cache") },
+          cwd: join(ROOT, "build/npm"),
+        },
+      );
+      assert.equal(pack.code, 0, pack.stderr);
+      tgz = join(tmp, pack.stdout.trim().split("\n").pop()!);
+      proj = join(tmp, "proj");
+      mkdirSync(proj);
+      writeFileSync(
+        join(proj, "package.json"),
+        JSON.stringify({ name: "consumer", private: true, type: "module" }),
+      );
+      const add = await run(BUN, ["add", "--offline", tgz], { env, cwd: proj });
+      assert.equal(add.code, 0, add.stderr);
+      installed = true;
+    },
+  );
+
   it("ships only runtime files and pulls no dependency", () => {
-    assert.ok(installed, "the package was not installed (see before)");
+    assert.ok(
+      installed,
+      "the package was not installed (see the install test)",
+    );
     const pkg = join(proj, "node_modules", NAME);
     const files = readdirSync(pkg).filter((f) => !f.startsWith(".")).sort();
     assert.deepEqual(files, [
@@ -95,7 +106,10 @@ describe("package: npm tarball installed with bun", () => {
   });
 
   it("imports by name and echoes under bun with no cc on PATH", async () => {
-    assert.ok(installed, "the package was not installed (see before)");
+    assert.ok(
+      installed,
+      "the package was not installed (see the install test)",
+    );
     const tpl = readFileSync(
       join(ROOT, "tests/fixtures/package_echo.ts.txt"),
       "utf8",
@@ -120,7 +134,10 @@ describe("package: npm tarball installed with bun", () => {
     "type-checks a consumer with tsc --strict against mod.d.ts",
     { timeout: 400000 },
     async () => {
-      assert.ok(installed, "the package was not installed (see before)");
+      assert.ok(
+        installed,
+        "the package was not installed (see the install test)",
+      );
       writeFileSync(
         join(proj, "consumer.ts"),
         readFileSync(join(ROOT, "tests/fixtures/package_consumer.ts")),
@@ -154,7 +171,10 @@ describe("package: npm tarball installed with bun", () => {
   );
 
   it("refuses Node.js at import, before any shim work", async () => {
-    assert.ok(installed, "the package was not installed (see before)");
+    assert.ok(
+      installed,
+      "the package was not installed (see the install test)",
+    );
     const cache = join(tmp, "node-cache");
     const r = await run(
       "node",
