@@ -94,14 +94,8 @@ export class Sender {
    */
   send(m: Outgoing, fresh: boolean): Promise<void> {
     if (this.#queue.length === 0) {
-      let r = this.#try(m);
-      if (r >= 0) return RESOLVED;
-      let e = errnoName(r);
-      if (e === "emsgsize" && this.#host.grow(m.bytes.length)) {
-        r = this.#try(m);
-        if (r >= 0) return RESOLVED;
-        e = errnoName(r);
-      }
+      const e = this.#attempt(m);
+      if (e === null) return RESOLVED;
       if (e !== "eagain") return Promise.reject(sendError(e, m));
     }
     if (this.#set.nonBlockSend) {
@@ -120,25 +114,34 @@ export class Sender {
   flush(): void {
     while (this.#queue.length > 0) {
       const p = this.#queue[0];
-      const r = this.#try(p);
-      if (r < 0) {
-        const e = errnoName(r);
-        if (e === "eagain") {
-          this.#host.armWrite();
-          return;
-        }
-        this.#queue.shift();
-        p.reject(sendError(e, p));
-        continue;
+      const e = this.#attempt(p);
+      if (e === "eagain") {
+        this.#host.armWrite();
+        return;
       }
       this.#queue.shift();
-      p.resolve();
+      if (e === null) p.resolve();
+      else p.reject(sendError(e, p));
     }
   }
 
   /** Rejects every queued send (the socket closed). */
   rejectAll(err: () => unknown): void {
     for (const p of this.#queue.splice(0)) p.reject(err());
+  }
+
+  /**
+   * One attempt: null when the kernel took `m`, else the reason. A message
+   * larger than the send buffer (emsgsize) grows the buffer and is tried
+   * once more, whether it went first or waited in the queue.
+   */
+  #attempt(m: Outgoing): string | null {
+    const r = this.#try(m);
+    if (r >= 0) return null;
+    const e = errnoName(r);
+    if (e !== "emsgsize" || !this.#host.grow(m.bytes.length)) return e;
+    const r2 = this.#try(m);
+    return r2 >= 0 ? null : errnoName(r2);
   }
 
   /** One `sendmsg`: bytes sent, or a negative errno. */

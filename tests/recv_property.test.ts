@@ -5,7 +5,8 @@
 // churn from a second client, recv() and recv({ into }) in binary and list
 // mode; every message is checked byte for byte and in order per stream.
 //
-//   SCTP_PROP_SEED=123   the run's seed (default: a fresh one, printed)
+//   SCTP_PROP_SEED=123   the run's seed (default 2; "random": a fresh one,
+//                        printed)
 //   SCTP_PROP_CASES=10   the number of cases
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
@@ -61,10 +62,11 @@ const envInt = (name: string, dflt: number): number => {
   return n;
 };
 
-const SEED = envInt(
-  "SCTP_PROP_SEED",
-  (Date.now() ^ Math.floor(Math.random() * 4294967296)) >>> 0,
-);
+// a fixed default (the suite must be repeatable; seed 2's cases 7 and 8
+// found the queued-send emsgsize bug); SCTP_PROP_SEED=random explores
+const SEED = process.env.SCTP_PROP_SEED === "random"
+  ? (Date.now() ^ Math.floor(Math.random() * 4294967296)) >>> 0
+  : envInt("SCTP_PROP_SEED", 2);
 const CASES = envInt("SCTP_PROP_CASES", 10);
 const MAX_MSG = 256 * 1024;
 /** Per-case byte budget of the main sender (keeps a case in seconds). */

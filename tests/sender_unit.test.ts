@@ -145,6 +145,24 @@ describe("sender (fake shim)", () => {
     );
   });
 
+  it("a queued message larger than the send buffer grows it at flush too", async () => {
+    // found by the receive-path property test: a 256 KiB send queued behind
+    // another failed with emsgsize (growth only happened on the first try)
+    let grown = 0;
+    const { k, tx } = setup(false, () => ++grown === 1);
+    k.room = 0;
+    const first = tx.send(msg(Uint8Array.of(1)), false);
+    const big = tx.send(msg(new Uint8Array(300000).fill(2)), false);
+    k.room = Infinity;
+    k.script = [0, EMSGSIZE]; // the first goes; the big one is too large once
+    tx.flush();
+    await first;
+    await big;
+    assert.equal(grown, 1);
+    assert.equal(k.sent.length, 2);
+    assert.equal(k.sent[1].bytes.length, 300000);
+  });
+
   it("rejectAll rejects what waits (the socket closed)", async () => {
     const { k, tx } = setup();
     k.room = 0;
