@@ -89,17 +89,34 @@ export function assocId(a: unknown, what: string): number {
   );
 }
 
+/** Whether `x` is a `{ signal }` object (not data: not bytes, a list or text). */
+const isSendOptions = (x: unknown): boolean =>
+  x !== null && typeof x === "object" && !Array.isArray(x) &&
+  !ArrayBuffer.isView(x) && !(x instanceof ArrayBuffer);
+
+function sendSignal(o: unknown): AbortSignal | undefined {
+  if (o === undefined) return undefined;
+  if (!isSendOptions(o)) throw new TypeError("send: too many arguments");
+  const signal = (o as { signal?: unknown }).signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError("send: signal must be an AbortSignal");
+  }
+  return signal;
+}
+
 /**
- * The message of `send(assoc, stream, data)` or `send(sndrcvinfo, data)`
- * (`defaults`: the socket has sctp_default_send_param, which plain sends
- * use), and whether its bytes were made for it (see isFreshBytes).
+ * The message of `send(assoc, stream, data, opts?)` or `send(sndrcvinfo,
+ * data, opts?)` (`defaults`: the socket has sctp_default_send_param, which
+ * plain sends use), whether its bytes were made for it (see isFreshBytes),
+ * and the AbortSignal of `opts`.
  */
 export function outgoing(
   a: unknown,
   b: unknown,
   c: unknown,
+  d: unknown,
   defaults: boolean,
-): { m: Outgoing; fresh: boolean } {
+): { m: Outgoing; fresh: boolean; signal?: AbortSignal } {
   if (
     typeof a === "number" ||
     (a as SctpAssocChange)?.type === "sctp_assoc_change"
@@ -116,9 +133,9 @@ export function outgoing(
       context: 0,
       ttl: 0,
     };
-    return { m, fresh: isFreshBytes(c) };
+    return { m, fresh: isFreshBytes(c), signal: sendSignal(d) };
   }
-  if (c !== undefined) throw new TypeError("send: too many arguments");
+  if (d !== undefined) throw new TypeError("send: too many arguments");
   const sp = sendParams(a as SctpSndRcvInfo, "send");
   const m: Outgoing = {
     bytes: toBytes(b),
@@ -129,5 +146,5 @@ export function outgoing(
     context: sp.context,
     ttl: sp.timetolive,
   };
-  return { m, fresh: isFreshBytes(b) };
+  return { m, fresh: isFreshBytes(b), signal: sendSignal(c) };
 }

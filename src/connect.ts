@@ -50,23 +50,41 @@ export async function peerArg(
   return { ip, port };
 }
 
-/** The options object and timeout (ms, -1 = infinity) of a connect call. */
+/**
+ * The options object, timeout (ms, -1 = infinity) and AbortSignal of a
+ * connect call; the timeout argument is a number, "infinity", or
+ * `{ timeout?, signal? }`.
+ */
 export function connectArgs(
   args: unknown[],
   what: string,
-): { opts: Record<string, unknown>; ms: number } {
+): { opts: Record<string, unknown>; ms: number; signal?: AbortSignal } {
   const first = args[0];
   const mapForm = first !== null && typeof first === "object";
   const opts = (mapForm ? args[1] : args[2]) ?? {};
-  const timeout = mapForm ? args[2] : args[3];
+  let timeout = mapForm ? args[2] : args[3];
+  let signal: AbortSignal | undefined;
   if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
     throw new TypeError(`${what}: options must be an object`);
+  }
+  if (timeout !== null && typeof timeout === "object") {
+    const t = timeout as { timeout?: unknown; signal?: unknown };
+    if (t.signal !== undefined && !(t.signal instanceof AbortSignal)) {
+      throw new TypeError(`${what}: signal must be an AbortSignal`);
+    }
+    signal = t.signal;
+    timeout = t.timeout;
   }
   const ms = timeoutArg(timeout, what);
   if (!mapForm && typeof first !== "string") {
     throw new TypeError(`${what}: address must be a string or { addr, port }`);
   }
-  return { opts: opts as Record<string, unknown>, ms };
+  return { opts: opts as Record<string, unknown>, ms, signal };
+}
+
+/** Throws `aborted` when `signal` has fired. */
+export function notAborted(signal: AbortSignal | undefined, what: string) {
+  if (signal?.aborted) throw new SctpError("aborted", `${what}: aborted`);
 }
 
 /**
@@ -123,19 +141,23 @@ export class Connects {
    * Waits for the outcome of association `id` (to `peer`) until
    * `deadline` (performance.now(), Infinity for none): resolves with its
    * `sctp_assoc_change` record in state comm_up, rejects with one in
-   * another state, `timeout`, or what rejectAll gives. `arrived` is looked
-   * at first.
+   * another state, `timeout`, `aborted` (when `signal` fires), or what
+   * rejectAll gives. `arrived` is looked at first.
    */
   async wait(
     id: number,
     peer: Peer,
     deadline: number,
     arrived: Arrived,
+    signal?: AbortSignal,
   ): Promise<SctpAssocChange> {
     const msg = await new Promise<SctpMessage>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
+      const onAbort = () =>
+        w.reject(new SctpError("aborted", "connect: aborted"));
       const settle = () => {
         if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
         const i = this.#waiters.indexOf(w);
         if (i >= 0) this.#waiters.splice(i, 1);
       };
@@ -154,6 +176,8 @@ export class Connects {
       };
       const early = arrived.take((m) => matches(w, m));
       if (early) return w.resolve(early);
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener("abort", onAbort);
       if (deadline !== Infinity) {
         const expire = () => {
           const left = deadline - performance.now();

@@ -124,7 +124,7 @@ export async function open(
     throw new TypeError("open: netns must be a path");
   }
   // validate every option before creating anything
-  const rest: SctpOptions = { mode: "binary", buffer: 65536 };
+  const rest: Record<string, unknown> = { mode: "binary", buffer: 65536 };
   for (const [k, v] of Object.entries(opts)) {
     if (OPEN_ONLY.has(k) || v === undefined) continue;
     const kind = classify(k);

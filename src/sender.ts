@@ -90,9 +90,9 @@ export class Sender {
   /**
    * Sends `m`: resolves once the kernel took it. `fresh`: `m.bytes` was
    * made for this send (nobody else writes to it), so a queued send need
-   * not copy it.
+   * not copy it. `signal` withdraws it while it waits (reason `aborted`).
    */
-  send(m: Outgoing, fresh: boolean): Promise<void> {
+  send(m: Outgoing, fresh: boolean, signal?: AbortSignal): Promise<void> {
     if (this.#queue.length === 0) {
       const e = this.#attempt(m);
       if (e === null) return RESOLVED;
@@ -105,7 +105,27 @@ export class Sender {
     // binaries are (the caller may reuse its buffer at once)
     const bytes = fresh ? m.bytes : m.bytes.slice();
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ ...m, bytes, resolve, reject });
+      const onAbort = () => {
+        // withdrawn while it waits (not once the kernel has it)
+        const i = this.#queue.indexOf(q);
+        if (i < 0) return;
+        this.#queue.splice(i, 1);
+        reject(new SctpError("aborted", "send: aborted"));
+      };
+      const q: Queued = {
+        ...m,
+        bytes,
+        resolve: () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        },
+        reject: (e) => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(e);
+        },
+      };
+      signal?.addEventListener("abort", onAbort);
+      this.#queue.push(q);
       if (this.#queue.length === 1) this.#host.armWrite();
     });
   }

@@ -10,7 +10,7 @@
  */
 import { addrList, type Family, ipArg } from "./addr.ts";
 import { assocId, outgoing } from "./args.ts";
-import { connectArgs, connectxArgs, peerArg } from "./connect.ts";
+import { connectArgs, connectxArgs, notAborted, peerArg } from "./connect.ts";
 import type { Delivery } from "./delivery.ts";
 import { Engine } from "./engine.ts";
 import { check, errnoName, SctpError } from "./errors.ts";
@@ -18,6 +18,7 @@ import { isErrorEvent } from "./events.ts";
 import * as L from "./layout.ts";
 import { lib } from "./lib.ts";
 import { addrsOf, localPort } from "./names.ts";
+import type { SctpOptionRequest, SctpOptionsResult } from "./option_types.ts";
 import { poller } from "./poller.ts";
 import type { Received } from "./receiver.ts";
 import type {
@@ -43,21 +44,47 @@ import {
 import { deadlineOf, timeoutArg } from "./timeouts.ts";
 import type {
   Assoc,
+  ConnectOptions,
   RecvOptions,
   SctpOptions,
   SendData,
+  SendOptions,
   SockAddrArg,
 } from "./types.ts";
 
 export type { Active } from "./socket_options.ts";
 export type {
   Assoc,
+  ConnectOptions,
   RecvOptions,
   SctpOptions,
   SendData,
+  SendOptions,
   SockAddrArg,
 } from "./types.ts";
 export { SOCKET_OPTS } from "./socket_options.ts";
+
+/**
+ * The events an active socket dispatches: `"sctp"` for each message or
+ * event, `"sctp_error"` for the error-class events (the message) and read
+ * errors (the reason), `"sctp_passive"` when an active-N count runs out.
+ *
+ * @example
+ * ```ts
+ * import { open } from "./mod.ts";
+ * await using s = await open({ ip: "127.0.0.1", active: true });
+ * s.addEventListener("sctp", (e) => console.log(e.detail.fromIp, e.detail.data));
+ * s.addEventListener("sctp_passive", () => console.log("passive now"));
+ * ```
+ */
+export interface SctpSocketEventMap {
+  /** A received message or event (gen_sctp's `{sctp, S, IP, Port, Data}`). */
+  sctp: CustomEvent<SctpMessage>;
+  /** An error-class event (its message) or a read error (its reason). */
+  sctp_error: CustomEvent<SctpMessage | string>;
+  /** The active-N count ran out (gen_sctp's `{sctp_passive, S}`). */
+  sctp_passive: Event;
+}
 
 /** Internal construction parameters of a socket. */
 export interface SocketInit {
@@ -148,7 +175,21 @@ export class SctpSocket extends EventTarget {
 
   // ---- listeners: nothing dispatched before someone listens is lost ----
 
-  /** EventTarget.addEventListener; flushes deliveries queued so far. */
+  /**
+   * EventTarget.addEventListener, typed for the socket's events
+   * ({@linkcode SctpSocketEventMap}); flushes deliveries queued so far.
+   */
+  override addEventListener<K extends keyof SctpSocketEventMap>(
+    type: K,
+    listener: ((this: SctpSocket, ev: SctpSocketEventMap[K]) => unknown) | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  /** EventTarget.addEventListener for any other event type. */
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
   override addEventListener(
     type: string,
     listener: EventListenerOrEventListenerObject | null,
@@ -158,7 +199,18 @@ export class SctpSocket extends EventTarget {
     if (listener) this.#box.listening(type, 1);
   }
 
-  /** EventTarget.removeEventListener. */
+  /** EventTarget.removeEventListener, typed like addEventListener. */
+  override removeEventListener<K extends keyof SctpSocketEventMap>(
+    type: K,
+    listener: ((this: SctpSocket, ev: SctpSocketEventMap[K]) => unknown) | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  /** EventTarget.removeEventListener for any other event type. */
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
   override removeEventListener(
     type: string,
     listener: EventListenerOrEventListenerObject | null,
@@ -243,18 +295,20 @@ export class SctpSocket extends EventTarget {
   send(
     a: Assoc | SctpSndRcvInfo,
     b: number | SendData,
-    c?: SendData,
+    c?: SendData | SendOptions,
+    d?: SendOptions,
   ): Promise<void> {
-    let out: { m: Outgoing; fresh: boolean };
+    let out: { m: Outgoing; fresh: boolean; signal?: AbortSignal };
     try {
-      out = outgoing(a, b, c, this.#settings.defaults);
+      out = outgoing(a, b, c, d, this.#settings.defaults);
       this.#usable();
+      notAborted(out.signal, "send");
     } catch (e) {
       return Promise.reject(e);
     }
     this.#engine.sent();
     poller.touch();
-    return this.#engine.tx.send(out.m, out.fresh);
+    return this.#engine.tx.send(out.m, out.fresh, out.signal);
   }
 
   /**
@@ -367,8 +421,9 @@ export class SctpSocket extends EventTarget {
    * association's id (the shim takes EINPROGRESS for success).
    */
   async #start(args: unknown[], what: string) {
-    const { opts, ms } = connectArgs(args, what);
+    const { opts, ms, signal } = connectArgs(args, what);
     this.#usable();
+    notAborted(signal, what);
     const deadline = deadlineOf(ms);
     const peer = await peerArg(
       args[0] as string | SockAddrArg,
@@ -377,6 +432,7 @@ export class SctpSocket extends EventTarget {
       what,
     );
     this.#usable();
+    notAborted(signal, what);
     this._applyOpts(opts, true);
     const r = lib.sctp_shim_connectx(
       this.#fd,
@@ -387,7 +443,7 @@ export class SctpSocket extends EventTarget {
       const e = errnoName(r);
       throw new SctpError(e, `${what}: ${e}`);
     }
-    return { peer, deadline, id: r };
+    return { peer, deadline, id: r, signal };
   }
 
   /**
@@ -409,17 +465,35 @@ export class SctpSocket extends EventTarget {
   connect(
     addr: string | SockAddrArg,
     portOrOpts?: number | SctpOptions,
-    optsOrTimeout?: SctpOptions | number | "infinity",
-    timeout?: number | "infinity",
+    optsOrTimeout?: SctpOptions | number | "infinity" | ConnectOptions,
+    timeout?: number | "infinity" | ConnectOptions,
   ): Promise<SctpAssocChange> {
     return this.#connect([addr, portOrOpts, optsOrTimeout, timeout]);
   }
 
   async #connect(args: unknown[]): Promise<SctpAssocChange> {
-    const { peer, deadline, id } = await this.#start(args, "connect");
-    const outcome = this.#engine.connects.wait(id, peer, deadline, this.#box);
+    const { peer, deadline, id, signal } = await this.#start(args, "connect");
+    const outcome = this.#engine.connects.wait(
+      id,
+      peer,
+      deadline,
+      this.#box,
+      signal,
+    );
     this.#engine.service(); // read while the connect waits
-    return await outcome;
+    try {
+      return await outcome;
+    } catch (e) {
+      // aborted by the caller: the association being set up goes too
+      if (e instanceof SctpError && e.reason === "aborted" && id !== 0) {
+        this.#terminate(
+          { type: "sctp_assoc_change", assoc_id: id } as SctpAssocChange,
+          L.SF_ABORT,
+          "abort",
+        ).catch(() => {});
+      }
+      throw e;
+    }
   }
 
   /**
@@ -440,8 +514,8 @@ export class SctpSocket extends EventTarget {
   async connectInit(
     addr: string | SockAddrArg,
     portOrOpts?: number | SctpOptions,
-    optsOrTimeout?: SctpOptions | number | "infinity",
-    timeout?: number | "infinity",
+    optsOrTimeout?: SctpOptions | number | "infinity" | ConnectOptions,
+    timeout?: number | "infinity" | ConnectOptions,
   ): Promise<void> {
     await this.#start(
       [addr, portOrOpts, optsOrTimeout, timeout],
@@ -626,7 +700,7 @@ export class SctpSocket extends EventTarget {
   // ---- options ----
 
   /** @internal applies options in order: set semantics. */
-  _applyOpts(opts: SctpOptions, change = false): void {
+  _applyOpts(opts: Record<string, unknown>, change = false): void {
     const afterActive = applyOpts(this.#opts, opts, change);
     if (afterActive || this.#box.isActive) this.#engine.service();
   }
@@ -670,15 +744,15 @@ export class SctpSocket extends EventTarget {
    * console.log(o.sctp_initmsg);
    * ```
    */
-  getopts(
-    names: Array<string | Record<string, unknown>>,
-  ): Promise<SctpOptions> {
+  getopts<const N extends readonly SctpOptionRequest[]>(
+    names: N,
+  ): Promise<SctpOptionsResult<N>> {
     try {
       if (!Array.isArray(names)) {
         throw new TypeError("getopts: expected a list");
       }
       this.#usable();
-      const out: SctpOptions = {};
+      const out: Record<string, unknown> = {};
       for (const n of names) {
         if (typeof n === "string") {
           const v = getOpt(this.#opts, n, undefined);
@@ -690,7 +764,7 @@ export class SctpSocket extends EventTarget {
           }
         } else throw new TypeError("getopts: bad option name");
       }
-      return Promise.resolve(out);
+      return Promise.resolve(out as SctpOptionsResult<N>);
     } catch (e) {
       return Promise.reject(e);
     }

@@ -7,16 +7,7 @@
 import type { Family } from "./addr.ts";
 import type { SctpAssocChange } from "./records.ts";
 
-/**
- * Socket options as an object keyed by gen_sctp option names.
- *
- * @example
- * ```ts
- * import type { SctpOptions } from "./mod.ts";
- * const o: SctpOptions = { active: 10, sctp_nodelay: true };
- * ```
- */
-export type SctpOptions = Record<string, unknown>;
+export type { SctpOptions } from "./option_types.ts";
 
 /**
  * An association: its id or its `sctp_assoc_change` record.
@@ -93,4 +84,38 @@ export interface RecvOptions {
    * Not part of gen_sctp.
    */
   into?: Uint8Array;
+}
+
+/**
+ * The last argument of `connect` / `connectInit` in its object form: a
+ * timeout and an AbortSignal. An abort rejects with reason `"aborted"` and
+ * aborts the association being set up.
+ *
+ * @example
+ * ```ts
+ * import type { ConnectOptions } from "./mod.ts";
+ * const o: ConnectOptions = { timeout: 5000, signal: AbortSignal.timeout(1000) };
+ * ```
+ */
+export interface ConnectOptions {
+  /** Milliseconds, or "infinity" (the default). */
+  timeout?: number | "infinity";
+  /** Rejects the connect with reason "aborted" when aborted. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The last argument of `send`: an AbortSignal. A send that waits for buffer
+ * space and is aborted before the kernel took it rejects with reason
+ * `"aborted"` and is not sent.
+ *
+ * @example
+ * ```ts
+ * import type { SendOptions } from "./mod.ts";
+ * const o: SendOptions = { signal: AbortSignal.timeout(1000) };
+ * ```
+ */
+export interface SendOptions {
+  /** Withdraws a waiting send when aborted. */
+  signal?: AbortSignal;
 }

@@ -21,11 +21,14 @@ describe("busy_poll", () => {
     assert.deepEqual(await s.getopts(["busy_poll"]), { busy_poll: "auto" });
     await using d = await open();
     assert.deepEqual(await d.getopts(["busy_poll"]), { busy_poll: "auto" });
+    // @ts-expect-error: a wrong value is a compile error too
     await assert.rejects(s.setopts({ busy_poll: "Auto" }), TypeError);
     await assert.rejects(s.setopts({ busy_poll: -1 }), RangeError);
     await assert.rejects(s.setopts({ busy_poll: 1000001 }), RangeError);
     await assert.rejects(s.setopts({ busy_poll: 1.5 }), TypeError);
+    // @ts-expect-error: a wrong value is a compile error too
     await assert.rejects(s.setopts({ busy_poll: "fast" }), TypeError);
+    // @ts-expect-error: a wrong value is a compile error too
     await assert.rejects(open({ busy_poll: true }), TypeError);
   });
 

@@ -6,7 +6,12 @@
 import assert from "node:assert/strict";
 import process from "node:process";
 import { after, before, describe, it } from "node:test";
-import { type SctpAssocChange, SctpError, type SctpSocket } from "../mod.ts";
+import {
+  type SctpAssocChange,
+  SctpError,
+  type SctpOptions,
+  type SctpSocket,
+} from "../mod.ts";
 import { fdCount, isEvent, open, recvUntil } from "./helpers.ts";
 import {
   assocChange,
@@ -41,7 +46,7 @@ const RTO = { initial: 200, min: 100, max: 400 };
 const PATHMAXRXT = 2;
 const HBINTERVAL = 200;
 const ASOCMAXRXT = 4;
-const FAULT_OPTS = {
+const FAULT_OPTS: SctpOptions = {
   sctp_rtoinfo: RTO,
   sctp_peer_addr_params: {
     hbinterval: HBINTERVAL,

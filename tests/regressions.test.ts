@@ -340,7 +340,7 @@ describe("9: argument checks", () => {
         `setopts ${name}`,
       );
       await assert.rejects(
-        s.getopts([name]),
+        s.getopts([name] as never),
         (e: unknown) =>
           e instanceof TypeError && /unknown option/.test(String(e)),
         `getopts ${name}`,
