@@ -103,6 +103,8 @@ class Poller {
   #armedRefd = 0;
   /** Armed fds that do not keep the process alive (unref'd). */
   #armedUnrefd = 0;
+  /** Why the worker cannot run (null: it can); see #workerFailed. */
+  #broken: string | null = null;
   #unrefTimer: ReturnType<typeof setTimeout> | undefined;
   #unrefDelay = UNREF_POLL_MIN_MS;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -255,7 +257,29 @@ class Poller {
 
   #onReady = (ev: MessageEvent<number[] | string>) => {
     if (typeof ev.data !== "string") this.#dispatch(ev.data);
+    else if (ev.data.startsWith("gen_sctp poll worker:")) {
+      this.#workerFailed(ev.data);
+    }
   };
+
+  /**
+   * The worker could not run (its module refused to load, a permission
+   * was missing): the main thread polls the queue itself from then on, from
+   * a timer (every 1 ms after a hit, backing off to 50 ms), so waits are
+   * still served; the reason is printed once.
+   */
+  #workerFailed(reason: string): void {
+    if (this.#broken !== null) return;
+    this.#broken = reason;
+    console.error(
+      `gen_sctp: the poll worker failed (${reason}); polling from the main thread`,
+    );
+    const w = this.#worker;
+    this.#worker = null;
+    w?.terminate();
+    this.#unrefDelay = UNREF_POLL_MIN_MS;
+    this.#unrefPoll();
+  }
 
   /**
    * Receives the worker's batches through the control block, until its last
@@ -321,23 +345,31 @@ class Poller {
     return batch.length > 0;
   }
 
+  /** Whether the main thread polls (no worker serves what is armed). */
+  #mainPolled(): boolean {
+    return this.#armedUnrefd > 0 ||
+      (this.#broken !== null && this.#armedRefd > 0);
+  }
+
   #pollUnref = (): void => {
     this.#unrefTimer = undefined;
-    if (this.#worker || this.#armedUnrefd === 0) return;
+    if (this.#worker || !this.#mainPolled()) return;
     this.#unrefDelay = this.#pollOnce()
       ? UNREF_POLL_MIN_MS
       : Math.min(2 * this.#unrefDelay, UNREF_POLL_MAX_MS);
     this.#unrefPoll();
   };
 
-  /** Polls for unref'd armings while no worker runs (see UNREF_POLL_MIN_MS). */
+  /**
+   * Polls for unref'd armings while no worker runs (see UNREF_POLL_MIN_MS),
+   * and for every arming when the worker cannot run (a ref'd timer then).
+   */
   #unrefPoll(): void {
     if (
-      this.#worker || this.#armedUnrefd === 0 ||
-      this.#unrefTimer !== undefined
+      this.#worker || !this.#mainPolled() || this.#unrefTimer !== undefined
     ) return;
     const t = setTimeout(this.#pollUnref, this.#unrefDelay);
-    unrefTimer(t);
+    if (this.#broken === null || this.#armedRefd === 0) unrefTimer(t);
     this.#unrefTimer = t;
   }
 
@@ -361,7 +393,7 @@ class Poller {
   }
 
   #lifetime(): void {
-    if (this.#armedRefd > 0) {
+    if (this.#armedRefd > 0 && this.#broken === null) {
       // A pending idle timer is left running (it finds the socket used and
       // waits another grace): clearing it here and setting it again at the
       // dispatch would cost a timer per wait (in Deno ~2 µs natively, tens
@@ -405,6 +437,10 @@ class Poller {
     this.#ctl = ctl;
     const w = new Worker(new URL(WORKER, import.meta.url), { type: "module" });
     w.onmessage = this.#onReady;
+    w.onerror = (e: ErrorEvent) => {
+      e.preventDefault(); // not fatal to the process: served from here
+      this.#workerFailed(`error: ${e.message}`);
+    };
     w.postMessage({
       libPath,
       ctl: ctl.buffer,
