@@ -257,7 +257,10 @@ class Poller {
 
   #onReady = (ev: MessageEvent<number[] | string>) => {
     if (typeof ev.data !== "string") this.#dispatch(ev.data);
-    else if (ev.data.startsWith("gen_sctp poll worker:")) {
+    else if (
+      ev.target === this.#worker && ev.data.startsWith("gen_sctp poll worker:")
+    ) {
+      // (one that is stopping, no longer this.#worker, does not count)
       this.#workerFailed(ev.data);
     }
   };
@@ -439,7 +442,7 @@ class Poller {
     w.onmessage = this.#onReady;
     w.onerror = (e: ErrorEvent) => {
       e.preventDefault(); // not fatal to the process: served from here
-      this.#workerFailed(`error: ${e.message}`);
+      if (this.#worker === w) this.#workerFailed(`error: ${e.message}`);
     };
     w.postMessage({
       libPath,

@@ -46,7 +46,7 @@ self.onmessage = (ev: MessageEvent<Init>) => {
     const post = (self as unknown as { postMessage(m: unknown): void })
       .postMessage.bind(self);
     post(`gen_sctp poll worker: ${(e as Error)?.message ?? String(e)}`);
-    self.close();
+    closeSelf();
   }
 };
 
@@ -107,5 +107,13 @@ function run(init: Init): void {
     Atomics.store(ctl, DONE, 1);
     publish([], 0);
   }
-  self.close();
+  closeSelf();
+}
+
+/**
+ * Ends this worker: Deno's `self.close()`; Bun's worker global has no
+ * `close` (its thread ends when the event loop is empty, as it is here).
+ */
+function closeSelf(): void {
+  (self as unknown as { close?: () => void }).close?.();
 }
