@@ -27,18 +27,20 @@ export type { Family } from "./src/addr.ts";
 export { errorString } from "./src/error_string.ts";
 export { adopt, open, type OpenOptions } from "./src/open.ts";
 export {
-  type Active,
-  type Assoc,
-  type ConnectOptions,
-  type RecvOptions,
-  type SctpOptions,
   SctpSocket,
   type SctpSocketEventMap,
-  type SendData,
-  type SendOptions,
-  type SockAddrArg,
   type SocketHandle,
 } from "./src/socket.ts";
+export type { Active } from "./src/socket_options.ts";
+export type {
+  Assoc,
+  ConnectOptions,
+  RecvOptions,
+  SctpOptions,
+  SendData,
+  SendOptions,
+  SockAddrArg,
+} from "./src/types.ts";
 export type {
   SctpAddrArg,
   SctpAssocParams,

@@ -4,20 +4,11 @@
  *
  * @module
  */
+import type { Sample } from "./sample.ts";
 
-/** A "sample" line of a soak process (see peer.ts). */
-export interface SampleLine {
+/** A "sample" line of a soak process (see peer.ts): a Sample and counts. */
+export interface SampleLine extends Sample {
   t: number;
-  rss: number;
-  heapUsed: number;
-  heapTotal: number;
-  external: number;
-  arrayBuffers: number;
-  rssAnon: number;
-  rssFile: number;
-  threads: number;
-  anonHuge: number;
-  fds: number;
   sentMsgs: number;
   sentBytes: number;
   recvMsgs: number;

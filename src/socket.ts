@@ -52,16 +52,6 @@ import type {
   SockAddrArg,
 } from "./types.ts";
 
-export type { Active } from "./socket_options.ts";
-export type {
-  Assoc,
-  ConnectOptions,
-  RecvOptions,
-  SctpOptions,
-  SendData,
-  SendOptions,
-  SockAddrArg,
-} from "./types.ts";
 export { SOCKET_OPTS } from "./socket_options.ts";
 
 /**

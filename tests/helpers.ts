@@ -61,3 +61,15 @@ export const isBun = "Bun" in globalThis;
  */
 export const scriptArgs = (file: string, ...args: string[]): string[] =>
   isBun ? [file, ...args] : ["run", "-A", file, ...args];
+
+/** mulberry32: a small seeded PRNG giving floats in [0, 1). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -18,21 +18,9 @@ import {
   type SctpSndRcvInfo,
   type SctpSocket,
 } from "../mod.ts";
-import { open, server } from "./helpers.ts";
+import { open, prng, server } from "./helpers.ts";
 
 // ------------------------------------------------------------ randomness
-
-/** mulberry32: a small seeded PRNG giving floats in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A 32-bit hash of a few integers (for per-message content offsets). */
 function hash(...xs: number[]): number {
