@@ -26,20 +26,18 @@ export { SctpError } from "./src/errors.ts";
 export type { Family } from "./src/addr.ts";
 export { errorString } from "./src/error_string.ts";
 export { adopt, open, type OpenOptions } from "./src/open.ts";
-export {
-  SctpSocket,
-  type SctpSocketEventMap,
-  type SocketHandle,
-} from "./src/socket.ts";
+export { SctpSocket } from "./src/socket.ts";
 export type { Active } from "./src/socket_options.ts";
 export type {
   Assoc,
   ConnectOptions,
   RecvOptions,
   SctpOptions,
+  SctpSocketEventMap,
   SendData,
   SendOptions,
   SockAddrArg,
+  SocketHandle,
 } from "./src/types.ts";
 export type {
   SctpAddrArg,

@@ -7,8 +7,8 @@ import { addrList, type Ip, ipArg, parseIp, portArg } from "./addr.ts";
 import { check, errnoName, SctpError } from "./errors.ts";
 import { lib } from "./lib.ts";
 import { validateOpt } from "./options.ts";
-import { SctpSocket, type SocketHandle } from "./socket.ts";
-import type { SctpOptions } from "./types.ts";
+import { SctpSocket } from "./socket.ts";
+import type { SctpOptions, SocketHandle } from "./types.ts";
 import { classify } from "./socket_options.ts";
 
 /**

@@ -5,7 +5,8 @@
  * @module
  */
 import type { Family } from "./addr.ts";
-import type { SctpAssocChange } from "./records.ts";
+import type { SctpAssocChange, SctpMessage } from "./records.ts";
+import type { Active } from "./socket_options.ts";
 
 export type { SctpOptions } from "./option_types.ts";
 
@@ -118,4 +119,58 @@ export interface ConnectOptions {
 export interface SendOptions {
   /** Withdraws a waiting send when aborted. */
   signal?: AbortSignal;
+}
+
+/**
+ * The events an active socket dispatches: `"sctp"` for each message or
+ * event, `"sctp_error"` for the error-class events (the message) and read
+ * errors (the reason), `"sctp_passive"` when an active-N count runs out.
+ *
+ * @example
+ * ```ts
+ * import { open } from "./mod.ts";
+ * await using s = await open({ ip: "127.0.0.1", active: true });
+ * s.addEventListener("sctp", (e) => console.log(e.detail.fromIp, e.detail.data));
+ * s.addEventListener("sctp_passive", () => console.log("passive now"));
+ * ```
+ */
+export interface SctpSocketEventMap {
+  /** A received message or event (gen_sctp's `{sctp, S, IP, Port, Data}`). */
+  sctp: CustomEvent<SctpMessage>;
+  /** An error-class event (its message) or a read error (its reason). */
+  sctp_error: CustomEvent<SctpMessage | string>;
+  /** The active-N count ran out (gen_sctp's `{sctp_passive, S}`). */
+  sctp_passive: Event;
+}
+
+/**
+ * What controllingProcess posts to the new owner.
+ *
+ * @example
+ * ```ts
+ * import type { SocketHandle } from "./mod.ts";
+ * const isHandle = (h: SocketHandle) => typeof h.fd === "number";
+ * ```
+ */
+export interface SocketHandle {
+  /** Kernel file descriptor. */
+  fd: number;
+  /** Address family. */
+  family: 4 | 6;
+  /** Record tag. */
+  type: "seqpacket" | "stream";
+  /** "binary" or "list". */
+  mode: "binary" | "list";
+  /** Active mode. */
+  active: Active;
+  /** Receive buffer size. */
+  buffer: number;
+  /** non_block_send flag. */
+  nonBlockSend: boolean;
+  /** busy_poll: "auto" or a budget in microseconds. */
+  busyPoll?: number | "auto";
+  /** Whether default send parameters are in use. */
+  defaults: boolean;
+  /** Messages already received, moved with the socket. */
+  queued: SctpMessage[];
 }
