@@ -35,7 +35,6 @@ import {
   snapshot,
 } from "./settings.ts";
 import {
-  type Active,
   applyOpts,
   extraDefaults,
   getOpt,
