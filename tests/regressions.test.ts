@@ -51,8 +51,10 @@ describe("1: receive batches with a `buffer` that is not a multiple of 8", () =>
   // overwrote the next one (a last, shorter piece would make up for it)
   for (const [buffer, size] of [[1001, 4004], [4097, 8194], [9, 108]]) {
     it(`buffer ${buffer}: 24 queued ${size}-byte messages arrive intact`, async () => {
-      // recbuf first: it raises `buffer` to its size, then `buffer` is set
-      const { srv, cli, up } = await pair({ recbuf: 1 << 20, buffer });
+      const { srv, cli, up } = await pair({ recbuf: 1 << 20 });
+      // set after recbuf (which raises `buffer` to its own size)
+      await srv.setopts({ buffer });
+      assert.deepEqual(await srv.getopts(["buffer"]), { buffer });
       try {
         const n = 24;
         for (let i = 0; i < n; i++) await cli.send(up, 0, pattern(size, i));
