@@ -125,7 +125,11 @@ export async function open(
     throw new TypeError("open: netns must be a path");
   }
   // validate every option before creating anything
-  const rest: Record<string, unknown> = { mode: "binary", buffer: 65536 };
+  // the defaults first, then the caller's options in the caller's order
+  // (so `{ recbuf, buffer }` ends with that buffer, `{ buffer, recbuf }`
+  // with the larger of the two, as setopts would)
+  const rest: Record<string, unknown> = { mode: "binary" };
+  if (opts.buffer === undefined) rest.buffer = 65536;
   for (const [k, v] of Object.entries(opts)) {
     if (OPEN_ONLY.has(k) || v === undefined) continue;
     const kind = classify(k);

@@ -358,6 +358,17 @@ describe("9: argument checks", () => {
     );
   });
 
+  it("open applies options in the caller's order (buffer after recbuf)", async () => {
+    // found while writing test 1: open seeded `buffer` first, so a caller's
+    // buffer always went before its recbuf, which then raised it
+    await using a = await open({ recbuf: 1 << 20, buffer: 1001 });
+    assert.deepEqual(await a.getopts(["buffer"]), { buffer: 1001 });
+    await using b = await open({ buffer: 1001, recbuf: 1 << 20 });
+    assert.deepEqual(await b.getopts(["buffer"]), { buffer: 1 << 20 });
+    await using c = await open();
+    assert.deepEqual(await c.getopts(["buffer"]), { buffer: 65536 });
+  });
+
   it("listen backlog outside i32 is a RangeError", async () => {
     await using s = await open({ type: "stream" });
     await assert.rejects(s.listen(2 ** 31), RangeError);
