@@ -23,6 +23,12 @@
  * @module
  */
 export { SctpError } from "./src/errors.ts";
+export {
+  type SctpCapabilities,
+  sctpCapabilities,
+  type SctpFeature,
+  type SctpFeatureName,
+} from "./src/capabilities.ts";
 export type { Family } from "./src/addr.ts";
 export { errorString } from "./src/error_string.ts";
 export { adopt, open, type OpenOptions } from "./src/open.ts";
@@ -36,6 +42,7 @@ export type {
   SctpSocketEventMap,
   SendData,
   SendOptions,
+  SendvInfo,
   SockAddrArg,
   SocketHandle,
 } from "./src/types.ts";
@@ -80,3 +87,34 @@ export type {
   SctpUnknownEvent,
   SndRcvFlag,
 } from "./src/records.ts";
+export type {
+  NxtFlag,
+  PrPolicy,
+  SctpAssocResetEvent,
+  SctpAuthInfo,
+  SctpNxtInfo,
+  SctpPrInfo,
+  SctpRcvInfo,
+  SctpSendFailedEvent,
+  SctpSndInfo,
+  SctpStreamChangeEvent,
+  SctpStreamResetEvent,
+} from "./src/rfc6458_records.ts";
+export type {
+  Rfc6458OptionValues,
+  Rfc6458RecordOptionName,
+  SctpAddStreams,
+  SctpAssocFlag,
+  SctpAssocNumber,
+  SctpDefaultPrInfo,
+  SctpDefaultSndInfo,
+  SctpEnableStreamReset,
+  SctpEventOpt,
+  SctpEventType,
+  SctpPrStatus,
+  SctpResetStreams,
+  SctpStreamSchedulerValue,
+  SctpStreamValue,
+  StreamResetReq,
+  StreamScheduler,
+} from "./src/rfc6458_options.ts";

@@ -272,6 +272,27 @@ int32_t sctp_shim_peeloff(int32_t fd, uint32_t assoc_id) {
   return arg.sd;
 }
 
+/* PR-SCTP policies: shim <-> kernel */
+static uint16_t pr_to_kernel(uint32_t p) {
+  switch (p) {
+    case SHIM_PR_TTL: return SCTP_PR_SCTP_TTL;
+    case SHIM_PR_RTX: return SCTP_PR_SCTP_RTX;
+    case SHIM_PR_PRIO: return SCTP_PR_SCTP_PRIO;
+#ifdef SCTP_PR_SUPPORTED
+    case SHIM_PR_ALL: return SCTP_PR_SCTP_ALL;
+#endif
+    default: return SCTP_PR_SCTP_NONE;
+  }
+}
+static uint32_t pr_from_kernel(uint16_t k) {
+  switch (k & SCTP_PR_SCTP_MASK) {
+    case SCTP_PR_SCTP_TTL: return SHIM_PR_TTL;
+    case SCTP_PR_SCTP_RTX: return SHIM_PR_RTX;
+    case SCTP_PR_SCTP_PRIO: return SHIM_PR_PRIO;
+    default: return SHIM_PR_NONE;
+  }
+}
+
 /* ---- data ---- */
 static uint16_t flags_to_kernel(uint32_t f) {
   uint16_t k = 0;
@@ -318,7 +339,8 @@ int32_t sctp_shim_send(int32_t fd, const uint8_t *data, uint32_t len,
                        uint32_t assoc_id, uint32_t stream, uint32_t ppid,
                        uint32_t flags, uint32_t context, uint32_t ttl) {
   union {
-    char buf[CMSG_SPACE(sizeof(struct sctp_sndrcvinfo))];
+    char buf[CMSG_SPACE(sizeof(struct sctp_sndrcvinfo)) +
+             CMSG_SPACE(sizeof(struct sctp_authinfo))];
     struct cmsghdr align;
   } ctl;
   memset(&ctl, 0, sizeof ctl);
@@ -327,7 +349,7 @@ int32_t sctp_shim_send(int32_t fd, const uint8_t *data, uint32_t len,
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
   msg.msg_control = ctl.buf;
-  msg.msg_controllen = sizeof ctl.buf;
+  msg.msg_controllen = CMSG_SPACE(sizeof(struct sctp_sndrcvinfo));
   struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
   c->cmsg_level = IPPROTO_SCTP;
   c->cmsg_type = SCTP_SNDRCV;
@@ -346,9 +368,25 @@ int32_t sctp_shim_send(int32_t fd, const uint8_t *data, uint32_t len,
     s.sinfo_context = context;
     s.sinfo_timetolive = ttl;
   }
+  uint32_t pr = (flags & SHIM_SEND_PR_MASK) >> SHIM_SEND_PR_SHIFT;
+  if (pr != SHIM_PR_NONE) {
+    /* Linux: a policy in sinfo_flags, its value in sinfo_timetolive */
+    s.sinfo_flags = (uint16_t)((s.sinfo_flags & ~SCTP_PR_SCTP_MASK) |
+                               pr_to_kernel(pr));
+    s.sinfo_timetolive = ttl;
+  }
   s.sinfo_stream = (uint16_t)stream;
   s.sinfo_assoc_id = (sctp_assoc_t)assoc_id;
   memcpy(CMSG_DATA(c), &s, sizeof s);
+  if (flags & SHIM_SEND_AUTH) {
+    msg.msg_controllen = sizeof ctl.buf;
+    struct cmsghdr *a = (struct cmsghdr *)(ctl.buf + CMSG_SPACE(sizeof s));
+    a->cmsg_level = IPPROTO_SCTP;
+    a->cmsg_type = SCTP_AUTHINFO;
+    a->cmsg_len = CMSG_LEN(sizeof(struct sctp_authinfo));
+    struct sctp_authinfo ai = {(uint16_t)(flags >> SHIM_SEND_AUTH_SHIFT)};
+    memcpy(CMSG_DATA(a), &ai, sizeof ai);
+  }
   ssize_t r = sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
   return r < 0 ? NEG_ERRNO : (int32_t)r;
 }
@@ -371,6 +409,44 @@ static uint32_t rec_out(uint8_t *rec, const struct msghdr *msg, ssize_t r,
       memcpy(&s, CMSG_DATA(c), sizeof s);
       sri_out(&s, rec + SHIM_REC_SRI);
       fl |= SHIM_RF_SNDRCV;
+#ifdef SCTP_RCVINFO
+    } else if (c->cmsg_level == IPPROTO_SCTP && c->cmsg_type == SCTP_RCVINFO &&
+               c->cmsg_len >= CMSG_LEN(sizeof(struct sctp_rcvinfo))) {
+      struct sctp_rcvinfo ri;
+      memcpy(&ri, CMSG_DATA(c), sizeof ri);
+      fl |= SHIM_RF_RCVINFO;
+      if (!(fl & SHIM_RF_SNDRCV)) {
+        /* the same fields as a sndrcvinfo's (RFC 6458 5.3.5) */
+        struct sctp_sndrcvinfo s;
+        memset(&s, 0, sizeof s);
+        s.sinfo_stream = ri.rcv_sid;
+        s.sinfo_ssn = ri.rcv_ssn;
+        s.sinfo_flags = ri.rcv_flags;
+        s.sinfo_ppid = ri.rcv_ppid;
+        s.sinfo_context = ri.rcv_context;
+        s.sinfo_tsn = ri.rcv_tsn;
+        s.sinfo_cumtsn = ri.rcv_cumtsn;
+        s.sinfo_assoc_id = ri.rcv_assoc_id;
+        sri_out(&s, rec + SHIM_REC_SRI);
+      }
+    } else if (c->cmsg_level == IPPROTO_SCTP && c->cmsg_type == SCTP_NXTINFO &&
+               c->cmsg_len >= CMSG_LEN(sizeof(struct sctp_nxtinfo))) {
+      struct sctp_nxtinfo ni;
+      memcpy(&ni, CMSG_DATA(c), sizeof ni);
+      uint8_t *n = rec + SHIM_REC_NXT;
+      uint32_t nf = 0;
+      if (ni.nxt_flags & SCTP_UNORDERED) nf |= SHIM_NXT_UNORDERED;
+#ifdef SCTP_COMPLETE
+      if (ni.nxt_flags & SCTP_COMPLETE) nf |= SHIM_NXT_COMPLETE;
+#endif
+      if (ni.nxt_flags & SCTP_NOTIFICATION) nf |= SHIM_NXT_NOTIFICATION;
+      wr32(n + SHIM_NXT_SID, ni.nxt_sid);
+      wr32(n + SHIM_NXT_FLAGS, nf);
+      wr32(n + SHIM_NXT_PPID, ntohl(ni.nxt_ppid));
+      wr32(n + SHIM_NXT_LENGTH, ni.nxt_length);
+      wr32(n + SHIM_NXT_ASSOC_ID, (uint32_t)ni.nxt_assoc_id);
+      fl |= SHIM_RF_NXTINFO;
+#endif
     } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS &&
                c->cmsg_len >= CMSG_LEN(1)) {
       wr32(rec + SHIM_REC_TOS, *(uint8_t *)CMSG_DATA(c));
@@ -661,6 +737,65 @@ int32_t sctp_shim_decode_notification(const uint8_t *raw, uint32_t len,
       wr32(out + 4, (uint32_t)e.sender_dry_assoc_id);
       return 8;
     }
+#ifdef SCTP_STREAM_RESET_EVENT
+    case SCTP_STREAM_RESET_EVENT: {
+      struct sctp_stream_reset_event e;
+      size_t fixed = offsetof(struct sctp_stream_reset_event,
+                              strreset_stream_list);
+      if (len < fixed) return -EINVAL;
+      memcpy(&e, raw, fixed);
+      uint32_t n = (len - (uint32_t)fixed) / 2;
+      if (cap < 16 || n > (cap - 16) / 4) return -ENOBUFS;
+      wr32(out, SHIM_EV_STREAM_RESET);
+      wr32(out + 4, (uint32_t)e.strreset_assoc_id);
+      wr32(out + 8, e.strreset_flags);
+      wr32(out + 12, n);
+      for (uint32_t i = 0; i < n; i++) {
+        uint16_t sid;
+        memcpy(&sid, raw + fixed + 2 * i, 2);
+        wr32(out + 16 + 4 * i, sid);
+      }
+      return (int32_t)(16 + 4 * n);
+    }
+    case SCTP_ASSOC_RESET_EVENT: {
+      struct sctp_assoc_reset_event e;
+      if (len < sizeof e) return -EINVAL;
+      memcpy(&e, raw, sizeof e);
+      wr32(out, SHIM_EV_ASSOC_RESET);
+      wr32(out + 4, (uint32_t)e.assocreset_assoc_id);
+      wr32(out + 8, e.assocreset_flags);
+      wr32(out + 12, e.assocreset_local_tsn);
+      wr32(out + 16, e.assocreset_remote_tsn);
+      return 20;
+    }
+    case SCTP_STREAM_CHANGE_EVENT: {
+      struct sctp_stream_change_event e;
+      if (len < sizeof e) return -EINVAL;
+      memcpy(&e, raw, sizeof e);
+      wr32(out, SHIM_EV_STREAM_CHANGE);
+      wr32(out + 4, (uint32_t)e.strchange_assoc_id);
+      wr32(out + 8, e.strchange_flags);
+      wr32(out + 12, e.strchange_instrms);
+      wr32(out + 16, e.strchange_outstrms);
+      return 20;
+    }
+    case SCTP_SEND_FAILED_EVENT: {
+      struct sctp_send_failed_event e;
+      size_t fixed = offsetof(struct sctp_send_failed_event, ssf_data);
+      if (len < fixed) return -EINVAL;
+      memcpy(&e, raw, fixed);
+      wr32(out, SHIM_EV_SEND_FAILED_EVENT);
+      wr32(out + 4, (uint32_t)e.ssf_assoc_id);
+      wr32(out + 8, e.ssf_flags == SCTP_DATA_SENT ? 1 : 0);
+      wr32(out + 12, e.ssf_error);
+      wr32(out + 16, e.ssfe_info.snd_sid);
+      wr32(out + 20, flags_from_kernel(e.ssfe_info.snd_flags));
+      wr32(out + 24, ntohl(e.ssfe_info.snd_ppid));
+      wr32(out + 28, e.ssfe_info.snd_context);
+      wr32(out + 32, (uint32_t)e.ssfe_info.snd_assoc_id);
+      return tail(out, cap, 36, raw + fixed, len - (uint32_t)fixed);
+    }
+#endif
     default:
       wr32(out, SHIM_EV_UNKNOWN);
       wr32(out + 8, h.sn_type);
@@ -696,6 +831,14 @@ static int scalar_opt(int opt, int *level, int *name) {
 #ifdef SO_SNDBUFFORCE
       {SHIM_OPT_SNDBUFFORCE, SOL_SOCKET, SO_SNDBUFFORCE},
 #endif
+#ifdef SCTP_RECVRCVINFO
+      {SHIM_OPT_RECVRCVINFO, SOL_SCTP, SCTP_RECVRCVINFO},
+      {SHIM_OPT_RECVNXTINFO, SOL_SCTP, SCTP_RECVNXTINFO},
+#endif
+#ifdef SCTP_AUTO_ASCONF
+      {SHIM_OPT_AUTO_ASCONF, SOL_SCTP, SCTP_AUTO_ASCONF},
+#endif
+      {SHIM_OPT_PARTIAL_DELIVERY_POINT, SOL_SCTP, SCTP_PARTIAL_DELIVERY_POINT},
   };
   for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
     if (map[i][0] == opt) {
@@ -705,6 +848,55 @@ static int scalar_opt(int opt, int *level, int *name) {
     }
   }
   return -ENOPROTOOPT;
+}
+
+/* struct sctp_assoc_value options (slots: assoc_id, value) */
+static int assoc_value_opt(int opt) {
+  static const int map[][2] = {
+      {SHIM_OPT_MAX_BURST, SCTP_MAX_BURST},
+      {SHIM_OPT_CONTEXT, SCTP_CONTEXT},
+#ifdef SCTP_PR_SUPPORTED
+      {SHIM_OPT_PR_SUPPORTED, SCTP_PR_SUPPORTED},
+      {SHIM_OPT_RECONFIG_SUPPORTED, SCTP_RECONFIG_SUPPORTED},
+      {SHIM_OPT_ENABLE_STREAM_RESET, SCTP_ENABLE_STREAM_RESET},
+#endif
+#ifdef SCTP_INTERLEAVING_SUPPORTED
+      {SHIM_OPT_INTERLEAVING_SUPPORTED, SCTP_INTERLEAVING_SUPPORTED},
+      {SHIM_OPT_STREAM_SCHEDULER, SCTP_STREAM_SCHEDULER},
+#endif
+#ifdef SCTP_AUTH_SUPPORTED
+      {SHIM_OPT_AUTH_SUPPORTED, SCTP_AUTH_SUPPORTED},
+      {SHIM_OPT_ASCONF_SUPPORTED, SCTP_ASCONF_SUPPORTED},
+      {SHIM_OPT_ECN_SUPPORTED, SCTP_ECN_SUPPORTED},
+#endif
+#ifdef SCTP_EXPOSE_POTENTIALLY_FAILED_STATE
+      {SHIM_OPT_EXPOSE_PF_STATE, SCTP_EXPOSE_POTENTIALLY_FAILED_STATE},
+#endif
+  };
+  for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+    if (map[i][0] == opt) return map[i][1];
+  return -1;
+}
+
+/* SCTP_EVENT types: shim kind -> kernel type, -1 unknown */
+static int event_type(uint32_t kind) {
+  switch (kind) {
+    case SHIM_EV_DATA_IO: return SCTP_DATA_IO_EVENT;
+    case SHIM_EV_ASSOC_CHANGE: return SCTP_ASSOC_CHANGE;
+    case SHIM_EV_PADDR_CHANGE: return SCTP_PEER_ADDR_CHANGE;
+    case SHIM_EV_REMOTE_ERROR: return SCTP_REMOTE_ERROR;
+    case SHIM_EV_SEND_FAILED: return SCTP_SEND_FAILED;
+    case SHIM_EV_SHUTDOWN: return SCTP_SHUTDOWN_EVENT;
+    case SHIM_EV_ADAPTATION: return SCTP_ADAPTATION_INDICATION;
+    case SHIM_EV_PDAPI: return SCTP_PARTIAL_DELIVERY_EVENT;
+    case SHIM_EV_AUTHKEY: return SCTP_AUTHENTICATION_EVENT;
+    case SHIM_EV_SENDER_DRY: return SCTP_SENDER_DRY_EVENT;
+    case SHIM_EV_STREAM_RESET: return SCTP_STREAM_RESET_EVENT;
+    case SHIM_EV_ASSOC_RESET: return SCTP_ASSOC_RESET_EVENT;
+    case SHIM_EV_STREAM_CHANGE: return SCTP_STREAM_CHANGE_EVENT;
+    case SHIM_EV_SEND_FAILED_EVENT: return SCTP_SEND_FAILED_EVENT;
+    default: return -1;
+  }
 }
 
 static uint32_t spp_to_kernel(uint32_t f) {
@@ -789,6 +981,12 @@ int32_t sctp_shim_setopt(int32_t fd, int32_t opt, const uint8_t *b,
     NEED(4);
     int v = (int)rd32(b);
     return SETSOCK(level, name, v);
+  }
+  int av = assoc_value_opt(opt);
+  if (av >= 0) {
+    NEED(8);
+    struct sctp_assoc_value v = {(sctp_assoc_t)rd32(b), rd32(b + 4)};
+    return SETSOCK(SOL_SCTP, av, v);
   }
   switch (opt) {
     case SHIM_OPT_MAXSEG: {
@@ -895,6 +1093,80 @@ int32_t sctp_shim_setopt(int32_t fd, int32_t opt, const uint8_t *b,
       v.sack_delay = rd32(b + 4);
       return SETSOCK(SOL_SCTP, SCTP_DELAYED_SACK, v);
     }
+    case SHIM_OPT_DEFAULT_PRINFO: {
+      NEED(12);
+      struct sctp_default_prinfo v;
+      memset(&v, 0, sizeof v);
+      v.pr_assoc_id = (sctp_assoc_t)rd32(b);
+      v.pr_policy = pr_to_kernel(rd32(b + 4));
+      v.pr_value = rd32(b + 8);
+      return SETSOCK(SOL_SCTP, SCTP_DEFAULT_PRINFO, v);
+    }
+    case SHIM_OPT_STREAM_SCHEDULER_VALUE: {
+      NEED(12);
+      struct sctp_stream_value v;
+      memset(&v, 0, sizeof v);
+      v.assoc_id = (sctp_assoc_t)rd32(b);
+      v.stream_id = (uint16_t)rd32(b + 4);
+      v.stream_value = (uint16_t)rd32(b + 8);
+      return SETSOCK(SOL_SCTP, SCTP_STREAM_SCHEDULER_VALUE, v);
+    }
+    case SHIM_OPT_RESET_STREAMS: {
+      NEED(12);
+      uint32_t n = rd32(b + 8);
+      if (n > 2048 || len < 12 + 4 * n) return -EINVAL;
+      union {
+        struct sctp_reset_streams r;
+        uint8_t raw[sizeof(struct sctp_reset_streams) + 2 * 2048];
+      } v;
+      memset(&v, 0, sizeof(struct sctp_reset_streams));
+      v.r.srs_assoc_id = (sctp_assoc_t)rd32(b);
+      uint32_t f = rd32(b + 4);
+      v.r.srs_flags = (uint16_t)(((f & SHIM_RESET_IN) ? SCTP_STREAM_RESET_INCOMING : 0) |
+                                 ((f & SHIM_RESET_OUT) ? SCTP_STREAM_RESET_OUTGOING : 0));
+      v.r.srs_number_streams = (uint16_t)n;
+      for (uint32_t i = 0; i < n; i++)
+        v.r.srs_stream_list[i] = (uint16_t)rd32(b + 12 + 4 * i);
+      socklen_t l = (socklen_t)(sizeof(struct sctp_reset_streams) + 2 * n);
+      return setsockopt(fd, SOL_SCTP, SCTP_RESET_STREAMS, &v, l) < 0 ? NEG_ERRNO
+                                                                     : 0;
+    }
+    case SHIM_OPT_RESET_ASSOC: {
+      NEED(4);
+      sctp_assoc_t v = (sctp_assoc_t)rd32(b);
+      return SETSOCK(SOL_SCTP, SCTP_RESET_ASSOC, v);
+    }
+    case SHIM_OPT_ADD_STREAMS: {
+      NEED(12);
+      struct sctp_add_streams v;
+      memset(&v, 0, sizeof v);
+      v.sas_assoc_id = (sctp_assoc_t)rd32(b);
+      v.sas_instrms = (uint16_t)rd32(b + 4);
+      v.sas_outstrms = (uint16_t)rd32(b + 8);
+      return SETSOCK(SOL_SCTP, SCTP_ADD_STREAMS, v);
+    }
+    case SHIM_OPT_EVENT: {
+      NEED(12);
+      struct sctp_event v;
+      memset(&v, 0, sizeof v);
+      int t = event_type(rd32(b + 4));
+      if (t < 0) return -EINVAL;
+      v.se_assoc_id = (sctp_assoc_t)rd32(b);
+      v.se_type = (uint16_t)t;
+      v.se_on = rd32(b + 8) != 0;
+      return SETSOCK(SOL_SCTP, SCTP_EVENT, v);
+    }
+    case SHIM_OPT_DEFAULT_SNDINFO: {
+      NEED(20);
+      struct sctp_sndinfo v;
+      memset(&v, 0, sizeof v);
+      v.snd_assoc_id = (sctp_assoc_t)rd32(b);
+      v.snd_sid = (uint16_t)rd32(b + 4);
+      v.snd_flags = flags_to_kernel(rd32(b + 8));
+      v.snd_ppid = htonl(rd32(b + 12));
+      v.snd_context = rd32(b + 16);
+      return SETSOCK(SOL_SCTP, SCTP_DEFAULT_SNDINFO, v);
+    }
     case SHIM_OPT_BINDTODEVICE:
       return setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, b, len) < 0
                  ? NEG_ERRNO
@@ -918,6 +1190,14 @@ int32_t sctp_shim_getopt(int32_t fd, int32_t opt, uint8_t *b, uint32_t len) {
     GETSOCK(level, name, v);
     wr32(b, (uint32_t)v);
     return 4;
+  }
+  int av = assoc_value_opt(opt);
+  if (av >= 0) {
+    NEED(8);
+    struct sctp_assoc_value v = {(sctp_assoc_t)rd32(b), 0};
+    GETSOCK(SOL_SCTP, av, v);
+    wr32(b + 4, v.assoc_value);
+    return 8;
   }
   switch (opt) {
     case SHIM_OPT_MAXSEG: {
@@ -1058,6 +1338,68 @@ int32_t sctp_shim_getopt(int32_t fd, int32_t opt, uint8_t *b, uint32_t len) {
       memcpy(&pi, &v.sstat_primary, sizeof pi);
       paddrinfo_out(&pi, b + 32);
       return 80;
+    }
+    case SHIM_OPT_DEFAULT_PRINFO: {
+      NEED(12);
+      struct sctp_default_prinfo v;
+      memset(&v, 0, sizeof v);
+      v.pr_assoc_id = (sctp_assoc_t)rd32(b);
+      GETSOCK(SOL_SCTP, SCTP_DEFAULT_PRINFO, v);
+      wr32(b + 4, pr_from_kernel(v.pr_policy));
+      wr32(b + 8, v.pr_value);
+      return 12;
+    }
+    case SHIM_OPT_PR_ASSOC_STATUS:
+    case SHIM_OPT_PR_STREAM_STATUS: {
+      NEED(28);
+      struct sctp_prstatus v;
+      memset(&v, 0, sizeof v);
+      v.sprstat_assoc_id = (sctp_assoc_t)rd32(b);
+      v.sprstat_sid = (uint16_t)rd32(b + 4);
+      v.sprstat_policy = pr_to_kernel(rd32(b + 8));
+      GETSOCK(SOL_SCTP,
+              opt == SHIM_OPT_PR_ASSOC_STATUS ? SCTP_PR_ASSOC_STATUS
+                                              : SCTP_PR_STREAM_STATUS,
+              v);
+      wr32(b + 12, (uint32_t)v.sprstat_abandoned_unsent);
+      wr32(b + 16, (uint32_t)(v.sprstat_abandoned_unsent >> 32));
+      wr32(b + 20, (uint32_t)v.sprstat_abandoned_sent);
+      wr32(b + 24, (uint32_t)(v.sprstat_abandoned_sent >> 32));
+      return 28;
+    }
+    case SHIM_OPT_STREAM_SCHEDULER_VALUE: {
+      NEED(12);
+      struct sctp_stream_value v;
+      memset(&v, 0, sizeof v);
+      v.assoc_id = (sctp_assoc_t)rd32(b);
+      v.stream_id = (uint16_t)rd32(b + 4);
+      GETSOCK(SOL_SCTP, SCTP_STREAM_SCHEDULER_VALUE, v);
+      wr32(b + 8, v.stream_value);
+      return 12;
+    }
+    case SHIM_OPT_EVENT: {
+      NEED(12);
+      struct sctp_event v;
+      memset(&v, 0, sizeof v);
+      int t = event_type(rd32(b + 4));
+      if (t < 0) return -EINVAL;
+      v.se_assoc_id = (sctp_assoc_t)rd32(b);
+      v.se_type = (uint16_t)t;
+      GETSOCK(SOL_SCTP, SCTP_EVENT, v);
+      wr32(b + 8, v.se_on);
+      return 12;
+    }
+    case SHIM_OPT_DEFAULT_SNDINFO: {
+      NEED(20);
+      struct sctp_sndinfo v;
+      memset(&v, 0, sizeof v);
+      v.snd_assoc_id = (sctp_assoc_t)rd32(b);
+      GETSOCK(SOL_SCTP, SCTP_DEFAULT_SNDINFO, v);
+      wr32(b + 4, v.snd_sid);
+      wr32(b + 8, flags_from_kernel(v.snd_flags));
+      wr32(b + 12, ntohl(v.snd_ppid));
+      wr32(b + 16, v.snd_context);
+      return 20;
     }
     case SHIM_OPT_PEER_ADDR_INFO: {
       NEED(48);

@@ -29,9 +29,14 @@
  *   68 i32 tos  72 i32 ttl  76 i32 tclass   valid per SHIM_RF_TOS/TTL/TCLASS
  *   80 u32 datalen
  *   84 u32 reserved
- *   88 data            datalen bytes; a notification is raw kernel bytes, to
+ *   88 NXTINFO         valid when SHIM_RF_NXTINFO: 88 sid 92 flags
+ *                      (SHIM_NXT_*) 96 ppid (host order) 100 length
+ *                      104 assoc_id 108 reserved
+ *   112 data           datalen bytes; a notification is raw kernel bytes, to
  *                      be decoded (once complete) by sctp_shim_decode_notification
- *   sctp_shim_recv_into reads one message: the header (0..87) to one buffer,
+ *   SNDRCVINFO is also filled from an SCTP_RCVINFO (RFC 6458) when the
+ *   kernel sends that instead (SHIM_RF_RCVINFO; context and tsn as sent).
+ *   sctp_shim_recv_into reads one message: the header (0..111) to one buffer,
  *   the data straight into another.
  *
  * NORMALISED NOTIFICATION (sctp_shim_decode_notification output)
@@ -48,6 +53,12 @@
  *   PDAPI         8 indication 12 stream 16 seq
  *   AUTHKEY       8 keynumber 12 altkeynumber 16 indication
  *   SENDER_DRY    -
+ *   STREAM_RESET  8 flags (SHIM_SR_*) 12 u32 n 16 n u32 stream ids
+ *   ASSOC_RESET   8 flags (SHIM_SR_*) 12 local_tsn 16 remote_tsn
+ *   STREAM_CHANGE 8 flags (SHIM_SR_*) 12 instrms 16 outstrms
+ *   SEND_FAILED_EVENT 8 flags (1 = data was sent) 12 error 16 sid
+ *                 20 flags (SNDRCVINFO bits) 24 ppid 28 context 32 assoc_id
+ *                 36 u32 datalen 40 data (the unsent message)
  *   UNKNOWN       8 kernel type 12 u32 datalen 16 raw bytes
  *
  * OPTIONS (sctp_shim_setopt / sctp_shim_getopt): the value is an array of
@@ -61,11 +72,11 @@
 
 /* ABI version (sctp_shim_abi_version): bumped on any change to a layout
  * or a function's signature below; the TypeScript side refuses a mismatch */
-#define SHIM_ABI 1
+#define SHIM_ABI 2
 
 #define SHIM_ADDR_SIZE 24
 #define SHIM_SRI_SIZE 36
-#define SHIM_REC_HDR 88
+#define SHIM_REC_HDR 112
 
 /* SNDRCVINFO offsets */
 #define SHIM_SRI_STREAM 0
@@ -87,6 +98,16 @@
 #define SHIM_REC_TTL 72
 #define SHIM_REC_TCLASS 76
 #define SHIM_REC_DATALEN 80
+#define SHIM_REC_NXT 88
+#define SHIM_NXT_SID 0
+#define SHIM_NXT_FLAGS 4
+#define SHIM_NXT_PPID 8
+#define SHIM_NXT_LENGTH 12
+#define SHIM_NXT_ASSOC_ID 16
+/* NXTINFO flags */
+#define SHIM_NXT_UNORDERED 1
+#define SHIM_NXT_COMPLETE 2
+#define SHIM_NXT_NOTIFICATION 4
 
 #define SHIM_RF_NOTIFICATION 1
 #define SHIM_RF_EOR 2
@@ -94,6 +115,8 @@
 #define SHIM_RF_TOS 8
 #define SHIM_RF_TTL 16
 #define SHIM_RF_TCLASS 32
+#define SHIM_RF_RCVINFO 64
+#define SHIM_RF_NXTINFO 128
 
 enum {
   SHIM_EV_UNKNOWN = 0,
@@ -106,6 +129,11 @@ enum {
   SHIM_EV_PDAPI = 7,
   SHIM_EV_AUTHKEY = 8,
   SHIM_EV_SENDER_DRY = 9,
+  SHIM_EV_STREAM_RESET = 10,
+  SHIM_EV_ASSOC_RESET = 11,
+  SHIM_EV_STREAM_CHANGE = 12,
+  SHIM_EV_SEND_FAILED_EVENT = 13,
+  SHIM_EV_DATA_IO = 14, /* only as an SCTP_EVENT type, never decoded */
 };
 
 /* NORMALISED NOTIFICATION offsets (above) */
@@ -132,6 +160,22 @@ enum {
 #define SHIM_N_AK_KEYNUMBER 8
 #define SHIM_N_AK_ALTKEYNUMBER 12
 #define SHIM_N_AK_INDICATION 16
+#define SHIM_N_SR_FLAGS 8
+#define SHIM_N_SR_STREAMS 12
+#define SHIM_N_AR_FLAGS 8
+#define SHIM_N_AR_LOCAL_TSN 12
+#define SHIM_N_AR_REMOTE_TSN 16
+#define SHIM_N_SC_FLAGS 8
+#define SHIM_N_SC_INSTRMS 12
+#define SHIM_N_SC_OUTSTRMS 16
+#define SHIM_N_SFE_FLAGS 8
+#define SHIM_N_SFE_ERROR 12
+#define SHIM_N_SFE_SID 16
+#define SHIM_N_SFE_SNDFLAGS 20
+#define SHIM_N_SFE_PPID 24
+#define SHIM_N_SFE_CONTEXT 28
+#define SHIM_N_SFE_SNDASSOC 32
+#define SHIM_N_SFE_DATA 36
 #define SHIM_N_UNKNOWN_TYPE 8
 #define SHIM_N_UNKNOWN_DATA 12
 /* (a *_DATA / *_INFO field is a u32 length, then that many bytes) */
@@ -176,6 +220,25 @@ enum { SHIM_PS_ACTIVE = 1, SHIM_PS_INACTIVE, SHIM_PS_UNCONFIRMED,
 
 /* sctp_shim_send flag: use the association's default send parameters */
 #define SHIM_SEND_DEFAULTS 0x100
+/* sctp_shim_send flags: a PR-SCTP policy (RFC 7496) in bits 4-5, its value
+ * in ttl (as Linux reads sinfo_timetolive under a policy) */
+#define SHIM_SEND_PR_SHIFT 4
+#define SHIM_SEND_PR_MASK 0x30
+/* sctp_shim_send flag: an SCTP_AUTHINFO with the key number in bits 16-31 */
+#define SHIM_SEND_AUTH 0x200
+#define SHIM_SEND_AUTH_SHIFT 16
+
+/* PR-SCTP policies (sctp_prinfo, sctp_default_prinfo, sctp_prstatus) */
+enum { SHIM_PR_NONE = 0, SHIM_PR_TTL, SHIM_PR_RTX, SHIM_PR_PRIO,
+       SHIM_PR_ALL };
+/* stream/assoc reset and change flags: the kernel's values (RFC 6525) */
+#define SHIM_SR_INCOMING 1
+#define SHIM_SR_OUTGOING 2
+#define SHIM_SR_DENIED 4
+#define SHIM_SR_FAILED 8
+/* sctp_reset_streams request flags */
+#define SHIM_RESET_IN 1
+#define SHIM_RESET_OUT 2
 
 /* Option ids of sctp_shim_setopt / sctp_shim_getopt; the value layouts (u32
  * slots in gen_sctp's field order) are given per option. */
@@ -215,6 +278,29 @@ enum shim_opt {
   SHIM_OPT_ERROR = 33,           /* SO_ERROR (get only) */
   SHIM_OPT_FRAGMENT_INTERLEAVE = 34, /* 1 slot */
   SHIM_OPT_SNDBUFFORCE = 35,     /* SO_SNDBUFFORCE (CAP_NET_ADMIN), 1 slot */
+  /* struct sctp_assoc_value options: assoc_id, value */
+  SHIM_OPT_PR_SUPPORTED = 36, SHIM_OPT_RECONFIG_SUPPORTED = 37,
+  SHIM_OPT_ENABLE_STREAM_RESET = 38, SHIM_OPT_INTERLEAVING_SUPPORTED = 39,
+  SHIM_OPT_STREAM_SCHEDULER = 40, SHIM_OPT_MAX_BURST = 41,
+  SHIM_OPT_CONTEXT = 42, SHIM_OPT_AUTH_SUPPORTED = 43,
+  SHIM_OPT_ASCONF_SUPPORTED = 44, SHIM_OPT_ECN_SUPPORTED = 45,
+  SHIM_OPT_EXPOSE_PF_STATE = 46,
+  /* scalar int options, 1 slot */
+  SHIM_OPT_RECVRCVINFO = 47, SHIM_OPT_RECVNXTINFO = 48,
+  SHIM_OPT_AUTO_ASCONF = 49, SHIM_OPT_PARTIAL_DELIVERY_POINT = 50,
+  SHIM_OPT_DEFAULT_PRINFO = 51,  /* assoc_id, policy (SHIM_PR_*), value */
+  SHIM_OPT_PR_ASSOC_STATUS = 52, /* assoc_id, sid, policy, abandoned_unsent
+                                    (lo, hi), abandoned_sent (lo, hi) */
+  SHIM_OPT_PR_STREAM_STATUS = 53,/* same */
+  SHIM_OPT_STREAM_SCHEDULER_VALUE = 54, /* assoc_id, stream_id, value */
+  SHIM_OPT_RESET_STREAMS = 55,   /* assoc_id, flags (SHIM_RESET_*), n,
+                                    n stream ids (set only) */
+  SHIM_OPT_RESET_ASSOC = 56,     /* assoc_id (set only) */
+  SHIM_OPT_ADD_STREAMS = 57,     /* assoc_id, instrms, outstrms (set only) */
+  SHIM_OPT_EVENT = 58,           /* assoc_id, type (SHIM_EV_*), on */
+  SHIM_OPT_DEFAULT_SNDINFO = 59, /* assoc_id, sid, flags (SNDRCVINFO bits),
+                                    ppid (host order), context */
+  /* 60..79: AUTH, UDP encapsulation, paths, statistics */
 };
 
 /* readiness flags (sctp_shim_rq_arm / sctp_shim_rq_wait) */

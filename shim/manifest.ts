@@ -20,21 +20,21 @@ export interface Prebuilt {
 }
 
 /** ABI version of the prebuilt libraries (`sctp_shim_abi_version()`). */
-export const PREBUILT_ABI = 1;
+export const PREBUILT_ABI = 2;
 /** sha256 (hex) of c/sctp_shim.c followed by c/sctp_shim.h. */
 export const SOURCE_SHA256 =
-  "f37d89849826e3110a17e996a6c061c49d91533bf463ae316663e1f32174818b";
+  "ac7e8f77218fcb1d4a7d41449a24c2be1159c753a2c80b7437a1633b10dd93bb";
 /** The prebuilt libraries by `${platform}-${arch}` (Node's names). */
 export const PREBUILT: Readonly<Record<string, Prebuilt>> = {
   "linux-x64": {
     path: "prebuilt/linux-x64/libsctp_shim.so",
-    sha256: "94e97432fe62a34c2dc2895705ed528534668647c65283ab0cbbf9d69e862f2c",
+    sha256: "2a9baac6c51812c7110560d085863b87d1e632d0389dc438f313500591e10475",
     glibc: "2.14",
     compiler: "x86_64-linux-gnu-gcc (Debian 12.2.0-14+deb12u1) 12.2.0",
   },
   "linux-arm64": {
     path: "prebuilt/linux-arm64/libsctp_shim.so",
-    sha256: "f85c80a6655489c38815bbc19ed580781f9d1e6ad939fd0278c6f39a6bad250a",
+    sha256: "bc4d185b7a03dd2f93f491674775856e2c0249d1ff6b60ff2a73dcf15ada3730",
     glibc: "2.17",
     compiler: "aarch64-linux-gnu-gcc (Debian 12.2.0-14) 12.2.0",
   },

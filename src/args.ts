@@ -6,8 +6,11 @@
 import * as L from "./layout.ts";
 import { isDetached } from "./receiver.ts";
 import type { SctpAssocChange, SctpSndRcvInfo } from "./records.ts";
+import { authinfoBits, prinfoBits, sndinfoParams } from "./rfc6458_info.ts";
+import type { SctpAuthInfo, SctpPrInfo } from "./rfc6458_records.ts";
 import type { Outgoing } from "./sender.ts";
 import { sendParams, uintField } from "./sndrcvinfo.ts";
+import type { SendOptions } from "./types.ts";
 
 const encoder = new TextEncoder();
 
@@ -94,12 +97,33 @@ const isSendOptions = (x: unknown): boolean =>
   x !== null && typeof x === "object" && !Array.isArray(x) &&
   !ArrayBuffer.isView(x) && !(x instanceof ArrayBuffer);
 
-function sendSignal(o: unknown): AbortSignal | undefined {
+const SEND_OPTION_KEYS = ["signal", "prinfo", "authinfo"];
+
+/**
+ * The options of a send: its AbortSignal, and an sctp_prinfo /
+ * sctp_authinfo applied to `m` (flag bits; a policy's value replaces the
+ * time-to-live, as the kernel reads it).
+ */
+function sendOptions(o: unknown, m: Outgoing): AbortSignal | undefined {
   if (o === undefined) return undefined;
   if (!isSendOptions(o)) throw new TypeError("send: too many arguments");
-  const signal = (o as { signal?: unknown }).signal;
+  const r = o as SendOptions;
+  for (const k of Object.keys(r)) {
+    if (!SEND_OPTION_KEYS.includes(k)) {
+      throw new TypeError(`send: unknown option ${k}`);
+    }
+  }
+  const signal = r.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError("send: signal must be an AbortSignal");
+  }
+  if (r.prinfo !== undefined) {
+    const [bits, value] = prinfoBits(r.prinfo, "send: prinfo");
+    m.flags = (m.flags & ~L.SEND_PR_MASK) | bits;
+    if (bits !== 0) m.ttl = value;
+  }
+  if (r.authinfo !== undefined) {
+    m.flags = (m.flags | authinfoBits(r.authinfo, "send: authinfo")) >>> 0;
   }
   return signal;
 }
@@ -133,7 +157,7 @@ export function outgoing(
       context: 0,
       ttl: 0,
     };
-    return { m, fresh: isFreshBytes(c), signal: sendSignal(d) };
+    return { m, fresh: isFreshBytes(c), signal: sendOptions(d, m) };
   }
   if (d !== undefined) throw new TypeError("send: too many arguments");
   const sp = sendParams(a as SctpSndRcvInfo, "send");
@@ -146,5 +170,42 @@ export function outgoing(
     context: sp.context,
     ttl: sp.timetolive,
   };
-  return { m, fresh: isFreshBytes(b), signal: sendSignal(c) };
+  return { m, fresh: isFreshBytes(b), signal: sendOptions(c, m) };
+}
+
+/**
+ * The message of `sendv(data, { sndinfo, prinfo, authinfo }, opts?)`
+ * (RFC 6458 sctp_sendv's three kinds of information).
+ */
+export function outgoingV(
+  data: unknown,
+  info: unknown,
+  opts: unknown,
+): { m: Outgoing; fresh: boolean; signal?: AbortSignal } {
+  if (info === null || typeof info !== "object" || Array.isArray(info)) {
+    throw new TypeError("sendv: expected { sndinfo?, prinfo?, authinfo? }");
+  }
+  const i = info as Record<string, unknown>;
+  for (const k of Object.keys(i)) {
+    if (k !== "sndinfo" && k !== "prinfo" && k !== "authinfo") {
+      throw new TypeError(`sendv: unknown information ${k}`);
+    }
+  }
+  const sp = sndinfoParams(i.sndinfo ?? {}, "sendv: sndinfo");
+  const m: Outgoing = {
+    bytes: toBytes(data),
+    assoc: sp.assoc_id,
+    stream: sp.sid,
+    ppid: sp.ppid,
+    flags: sp.flags,
+    context: sp.context,
+    ttl: 0,
+  };
+  if (opts !== undefined && !isSendOptions(opts)) {
+    throw new TypeError("sendv: options must be an object");
+  }
+  const o = { ...(opts as SendOptions | undefined) };
+  if (i.prinfo !== undefined) o.prinfo = i.prinfo as SctpPrInfo;
+  if (i.authinfo !== undefined) o.authinfo = i.authinfo as SctpAuthInfo;
+  return { m, fresh: isFreshBytes(data), signal: sendOptions(o, m) };
 }

@@ -13,13 +13,27 @@ import type {
   PaddrChangeState,
   SctpEvent,
 } from "./records.ts";
-import { readSri } from "./sndrcvinfo.ts";
+import { flagsFromBits, readSri } from "./sndrcvinfo.ts";
 
 const AC: readonly (AssocChangeState | undefined)[] = L.AC_STATES;
 const PA: readonly (PaddrChangeState | undefined)[] = L.PA_STATES;
 const AUTH = ["new_key", "free_key", "no_auth"] as const;
 
 let out = new Uint8Array(4096);
+
+const SR_FLAGS = ["incoming_ssn", "outgoing_ssn", "denied", "failed"] as const;
+const CHANGE_FLAGS = [undefined, undefined, "denied", "failed"] as const;
+
+function bitNames<T extends string>(
+  bits: number,
+  names: readonly (T | undefined)[],
+): T[] {
+  const outNames: T[] = [];
+  names.forEach((n, i) => {
+    if (n !== undefined && bits & (1 << i)) outNames.push(n);
+  });
+  return outNames;
+}
 
 function unknown(raw: Uint8Array, kernelType: number): SctpEvent {
   return {
@@ -32,12 +46,16 @@ function unknown(raw: Uint8Array, kernelType: number): SctpEvent {
 /** Event kinds gen_sctp turns into errors. */
 export function isErrorEvent(e: SctpEvent): boolean {
   return e.type === "sctp_send_failed" || e.type === "sctp_remote_error" ||
-    e.type === "sctp_pdapi_event";
+    e.type === "sctp_pdapi_event" || e.type === "sctp_send_failed_event";
 }
 
 /** Decodes one complete raw kernel notification. */
 export function decodeNotification(raw: Uint8Array): SctpEvent {
-  if (out.length < raw.length + 128) out = new Uint8Array(raw.length + 4096);
+  // the largest output (a stream reset: u16 ids widened to u32) is under
+  // twice the input
+  if (out.length < 2 * raw.length + 128) {
+    out = new Uint8Array(2 * raw.length + 4096);
+  }
   const n = lib.sctp_shim_decode_notification(
     raw,
     raw.length,
@@ -118,6 +136,51 @@ export function decodeNotification(raw: Uint8Array): SctpEvent {
       };
     case L.EV_SENDER_DRY:
       return { type: "sctp_sender_dry_event", assoc_id };
+    case L.EV_STREAM_RESET: {
+      const count = Math.min(u(L.N_SR_STREAMS), (n - L.N_SR_STREAMS - 4) / 4);
+      const stream_list: number[] = [];
+      for (let i = 0; i < count; i++) {
+        stream_list.push(u(L.N_SR_STREAMS + 4 + 4 * i));
+      }
+      return {
+        type: "sctp_stream_reset_event",
+        flags: bitNames(u(L.N_SR_FLAGS), SR_FLAGS),
+        assoc_id,
+        stream_list,
+      };
+    }
+    case L.EV_ASSOC_RESET:
+      return {
+        type: "sctp_assoc_reset_event",
+        flags: bitNames(u(L.N_AR_FLAGS), CHANGE_FLAGS),
+        assoc_id,
+        local_tsn: u(L.N_AR_LOCAL_TSN),
+        remote_tsn: u(L.N_AR_REMOTE_TSN),
+      };
+    case L.EV_STREAM_CHANGE:
+      return {
+        type: "sctp_stream_change_event",
+        flags: bitNames(u(L.N_SC_FLAGS), CHANGE_FLAGS),
+        assoc_id,
+        instrms: u(L.N_SC_INSTRMS),
+        outstrms: u(L.N_SC_OUTSTRMS),
+      };
+    case L.EV_SEND_FAILED_EVENT:
+      return {
+        type: "sctp_send_failed_event",
+        flags: u(L.N_SFE_FLAGS) === 1,
+        error: u(L.N_SFE_ERROR),
+        info: {
+          type: "sctp_sndinfo",
+          snd_sid: u(L.N_SFE_SID),
+          snd_flags: flagsFromBits(u(L.N_SFE_SNDFLAGS)),
+          snd_ppid: u(L.N_SFE_PPID),
+          snd_context: u(L.N_SFE_CONTEXT),
+          snd_assoc_id: u(L.N_SFE_SNDASSOC),
+        },
+        assoc_id,
+        data: tailBytes(L.N_SFE_DATA),
+      };
     default:
       return unknown(raw, rawType);
   }

@@ -8,14 +8,14 @@
  */
 
 /** `SHIM_ABI`: what `sctp_shim_abi_version()` must return. */
-export const ABI = 1;
+export const ABI = 2;
 
 /** Bytes of an ADDRESS: family u16, port u16, scope_id u32, addr[16]. */
 export const ADDR_SIZE = 24;
 /** Bytes of a SNDRCVINFO: nine u32 in gen_sctp's field order. */
 export const SRI_SIZE = 36;
 /** Bytes of a receive record's header (the data follows it). */
-export const REC_HDR = 88;
+export const REC_HDR = 112;
 
 // ADDRESS: offsets and families
 /** u16 family (AF_INET / AF_INET6 below, 0 none). */
@@ -58,6 +58,14 @@ export const REC_TTL = 72;
 export const REC_TCLASS = 76;
 /** u32: bytes of data. */
 export const REC_DATALEN = 80;
+/** NXTINFO (RFC 6458 sctp_nxtinfo), valid with RF_NXTINFO. */
+export const REC_NXT = 88;
+/** NXTINFO: u32 offsets of sid, flags (NXT_*), ppid (host order). */
+export const NXT_SID = 0, NXT_FLAGS = 4, NXT_PPID = 8;
+/** NXTINFO: u32 offsets of length and assoc_id. */
+export const NXT_LENGTH = 12, NXT_ASSOC_ID = 16;
+/** NXTINFO flags: unordered, complete, notification. */
+export const NXT_UNORDERED = 1, NXT_COMPLETE = 2, NXT_NOTIFICATION = 4;
 
 // receive record: flags
 /** The data is a kernel notification. */
@@ -72,6 +80,10 @@ export const RF_TOS = 8;
 export const RF_TTL = 16;
 /** REC_TCLASS is valid. */
 export const RF_TCLASS = 32;
+/** The kernel sent an SCTP_RCVINFO (REC_SRI filled from it if no SNDRCV). */
+export const RF_RCVINFO = 64;
+/** REC_NXT is valid. */
+export const RF_NXTINFO = 128;
 
 // SNDRCVINFO flags (gen_sctp's bits)
 /** `unordered`. */
@@ -84,6 +96,16 @@ export const SF_ABORT = 4;
 export const SF_EOF = 8;
 /** sctp_shim_send: use the association's default send parameters. */
 export const SEND_DEFAULTS = 0x100;
+/** sctp_shim_send: a PR-SCTP policy (PR_*) in these bits, its value in ttl. */
+export const SEND_PR_SHIFT = 4, SEND_PR_MASK = 0x30;
+/** sctp_shim_send: an SCTP_AUTHINFO, key number in bits 16-31. */
+export const SEND_AUTH = 0x200, SEND_AUTH_SHIFT = 16;
+/** PR-SCTP policies. */
+export const PR_NONE = 0, PR_TTL = 1, PR_RTX = 2, PR_PRIO = 3, PR_ALL = 4;
+/** Stream/association reset and change event flags (the kernel's). */
+export const SR_INCOMING = 1, SR_OUTGOING = 2, SR_DENIED = 4, SR_FAILED = 8;
+/** sctp_reset_streams request flags. */
+export const RESET_IN = 1, RESET_OUT = 2;
 
 // normalised notification kinds (sctp_shim_decode_notification)
 /** A kernel notification the shim does not know. */
@@ -106,6 +128,16 @@ export const EV_PDAPI = 7;
 export const EV_AUTHKEY = 8;
 /** sctp_sender_dry_event. */
 export const EV_SENDER_DRY = 9;
+/** sctp_stream_reset_event. */
+export const EV_STREAM_RESET = 10;
+/** sctp_assoc_reset_event. */
+export const EV_ASSOC_RESET = 11;
+/** sctp_stream_change_event. */
+export const EV_STREAM_CHANGE = 12;
+/** sctp_send_failed_event (RFC 6458's form). */
+export const EV_SEND_FAILED_EVENT = 13;
+/** The data I/O event: only a type of the SCTP_EVENT option. */
+export const EV_DATA_IO = 14;
 
 // normalised notification: offsets (N_<kind>_<field>; DATA and INFO are a
 // u32 length and then the bytes)
@@ -131,6 +163,18 @@ export const N_PD_INDICATION = 8, N_PD_STREAM = 12, N_PD_SEQ = 16;
 export const N_AK_KEYNUMBER = 8, N_AK_ALTKEYNUMBER = 12;
 /** sctp_authkey_event field. */
 export const N_AK_INDICATION = 16;
+/** sctp_stream_reset_event fields (STREAMS: u32 n, then n u32 ids). */
+export const N_SR_FLAGS = 8, N_SR_STREAMS = 12;
+/** sctp_assoc_reset_event fields. */
+export const N_AR_FLAGS = 8, N_AR_LOCAL_TSN = 12, N_AR_REMOTE_TSN = 16;
+/** sctp_stream_change_event fields. */
+export const N_SC_FLAGS = 8, N_SC_INSTRMS = 12, N_SC_OUTSTRMS = 16;
+/** sctp_send_failed_event fields. */
+export const N_SFE_FLAGS = 8, N_SFE_ERROR = 12, N_SFE_SID = 16;
+/** sctp_send_failed_event fields (its sctp_sndinfo). */
+export const N_SFE_SNDFLAGS = 20, N_SFE_PPID = 24, N_SFE_CONTEXT = 28;
+/** sctp_send_failed_event fields. */
+export const N_SFE_SNDASSOC = 32, N_SFE_DATA = 36;
 /** An unknown notification: the kernel's type and raw bytes. */
 export const N_UNKNOWN_TYPE = 8, N_UNKNOWN_DATA = 12;
 
@@ -183,6 +227,30 @@ export const OPT = {
   ERROR: 33,
   FRAGMENT_INTERLEAVE: 34,
   SNDBUFFORCE: 35,
+  PR_SUPPORTED: 36,
+  RECONFIG_SUPPORTED: 37,
+  ENABLE_STREAM_RESET: 38,
+  INTERLEAVING_SUPPORTED: 39,
+  STREAM_SCHEDULER: 40,
+  MAX_BURST: 41,
+  CONTEXT: 42,
+  AUTH_SUPPORTED: 43,
+  ASCONF_SUPPORTED: 44,
+  ECN_SUPPORTED: 45,
+  EXPOSE_PF_STATE: 46,
+  RECVRCVINFO: 47,
+  RECVNXTINFO: 48,
+  AUTO_ASCONF: 49,
+  PARTIAL_DELIVERY_POINT: 50,
+  DEFAULT_PRINFO: 51,
+  PR_ASSOC_STATUS: 52,
+  PR_STREAM_STATUS: 53,
+  STREAM_SCHEDULER_VALUE: 54,
+  RESET_STREAMS: 55,
+  RESET_ASSOC: 56,
+  ADD_STREAMS: 57,
+  EVENT: 58,
+  DEFAULT_SNDINFO: 59,
 } as const;
 
 // value -> name lists (index = the shim's value; 0 = unknown)

@@ -7,18 +7,84 @@
  * @module
  */
 import { OPT } from "./layout.ts";
+import { PR_POLICIES } from "./rfc6458_info.ts";
 
-/** A record field's encoding. */
+/** A field whose value is one of `names` (the shim's value is the index). */
+export interface EnumField {
+  enum: readonly (string | undefined)[];
+}
+/** A field whose value is a list of `names` (name i is bit 2^i). */
+export interface BitsField {
+  bits: readonly (string | undefined)[];
+}
+
+/**
+ * A record field's encoding: one u32 slot, except `addr` (6), `paddrinfo`
+ * (12), `u64` (2: low, high) and `u32list` (a count, then one slot per
+ * item; the last field only).
+ */
 export type Field =
   | "u16"
   | "u32"
+  | "u64"
   | "assoc"
   | "addr"
   | "spp_flags"
+  | "snd_flags"
   | "bool"
   | "status_state"
   | "paddr_state"
-  | "paddrinfo";
+  | "paddrinfo"
+  | "u32list"
+  | EnumField
+  | BitsField;
+
+/** The event types of the `sctp_event` option, by the shim's kind. */
+export const EVENT_TYPES: readonly (string | undefined)[] = [
+  undefined,
+  "sctp_assoc_change",
+  "sctp_peer_addr_change",
+  "sctp_remote_error",
+  "sctp_send_failed",
+  "sctp_shutdown_event",
+  "sctp_adaptation_indication",
+  "sctp_partial_delivery_event",
+  "sctp_authentication_event",
+  "sctp_sender_dry_event",
+  "sctp_stream_reset_event",
+  "sctp_assoc_reset_event",
+  "sctp_stream_change_event",
+  "sctp_send_failed_event",
+  "sctp_data_io_event",
+];
+
+/** Stream schedulers (RFC 8260), by the kernel's `SCTP_SS_*` value. */
+export const SCHEDULERS: readonly string[] = [
+  "fcfs",
+  "prio",
+  "rr",
+  "fc",
+  "wfq",
+];
+
+const PR: EnumField = { enum: PR_POLICIES };
+const assocValue = (kind: Field): RecordDef => ({
+  tag: "sctp_assoc_value",
+  fields: [["assoc_id", "assoc"], ["assoc_value", kind]],
+  keys: ["assoc_id"],
+});
+const PRSTATUS: RecordDef = {
+  tag: "sctp_prstatus",
+  fields: [
+    ["assoc_id", "assoc"],
+    ["sid", "u16"],
+    ["policy", PR],
+    ["abandoned_unsent", "u64"],
+    ["abandoned_sent", "u64"],
+  ],
+  keys: ["assoc_id", "sid", "policy"],
+  defaults: { policy: "all" },
+};
 
 /** A record option's layout. */
 export interface RecordDef {
@@ -165,6 +231,54 @@ const REC = {
     keyRequired: true,
   },
   sctp_get_peer_addr_info: PADDRINFO,
+  sctp_default_prinfo: {
+    tag: "sctp_default_prinfo",
+    fields: [["assoc_id", "assoc"], ["pr_policy", PR], ["pr_value", "u32"]],
+    keys: ["assoc_id"],
+    defaults: { pr_policy: "none" },
+  },
+  sctp_stream_scheduler_value: {
+    tag: "sctp_stream_value",
+    fields: [["assoc_id", "assoc"], ["stream_id", "u16"], [
+      "stream_value",
+      "u16",
+    ]],
+    keys: ["assoc_id", "stream_id"],
+  },
+  sctp_reset_streams: {
+    tag: "sctp_reset_streams",
+    fields: [
+      ["assoc_id", "assoc"],
+      ["flags", { bits: ["stream_reset_incoming", "stream_reset_outgoing"] }],
+      ["stream_list", "u32list"],
+    ],
+    keys: [],
+  },
+  sctp_add_streams: {
+    tag: "sctp_add_streams",
+    fields: [["assoc_id", "assoc"], ["instrms", "u16"], ["outstrms", "u16"]],
+    keys: [],
+  },
+  sctp_event: {
+    tag: "sctp_event",
+    fields: [["assoc_id", "assoc"], ["se_type", { enum: EVENT_TYPES }], [
+      "se_on",
+      "bool",
+    ]],
+    keys: ["assoc_id", "se_type"],
+    keyRequired: true,
+  },
+  sctp_default_sndinfo: {
+    tag: "sctp_sndinfo",
+    fields: [
+      ["snd_assoc_id", "assoc"],
+      ["snd_sid", "u16"],
+      ["snd_flags", "snd_flags"],
+      ["snd_ppid", "u32"],
+      ["snd_context", "u32"],
+    ],
+    keys: ["snd_assoc_id"],
+  },
 } satisfies Record<string, RecordDef>;
 
 /**
@@ -226,6 +340,84 @@ export const KERNEL_OPTS: Record<string, OptDef> = {
     readonly: true,
   },
   bind_to_device: { id: OPT.BINDTODEVICE, kind: "bytes", writeonly: true },
+  // ---- beyond gen_sctp: RFC 6458 and later ----
+  sctp_fragment_interleave: { id: OPT.FRAGMENT_INTERLEAVE, kind: "uint" },
+  sctp_partial_delivery_point: {
+    id: OPT.PARTIAL_DELIVERY_POINT,
+    kind: "uint",
+  },
+  sctp_max_burst: { id: OPT.MAX_BURST, kind: assocValue("u32") },
+  sctp_context: { id: OPT.CONTEXT, kind: assocValue("u32") },
+  sctp_recvrcvinfo: { id: OPT.RECVRCVINFO, kind: "bool" },
+  sctp_recvnxtinfo: { id: OPT.RECVNXTINFO, kind: "bool" },
+  sctp_default_sndinfo: {
+    id: OPT.DEFAULT_SNDINFO,
+    kind: REC.sctp_default_sndinfo,
+  },
+  sctp_event: { id: OPT.EVENT, kind: REC.sctp_event },
+  sctp_pr_supported: { id: OPT.PR_SUPPORTED, kind: assocValue("bool") },
+  sctp_default_prinfo: {
+    id: OPT.DEFAULT_PRINFO,
+    kind: REC.sctp_default_prinfo,
+  },
+  sctp_pr_assoc_status: {
+    id: OPT.PR_ASSOC_STATUS,
+    kind: PRSTATUS,
+    readonly: true,
+  },
+  sctp_pr_stream_status: {
+    id: OPT.PR_STREAM_STATUS,
+    kind: PRSTATUS,
+    readonly: true,
+  },
+  sctp_reconfig_supported: {
+    id: OPT.RECONFIG_SUPPORTED,
+    kind: assocValue("bool"),
+  },
+  sctp_enable_stream_reset: {
+    id: OPT.ENABLE_STREAM_RESET,
+    kind: assocValue({
+      bits: [
+        "enable_reset_stream_req",
+        "enable_reset_assoc_req",
+        "enable_change_assoc_req",
+      ],
+    }),
+  },
+  sctp_reset_streams: {
+    id: OPT.RESET_STREAMS,
+    kind: REC.sctp_reset_streams,
+    writeonly: true,
+  },
+  sctp_reset_assoc: { id: OPT.RESET_ASSOC, kind: "uint", writeonly: true },
+  sctp_add_streams: {
+    id: OPT.ADD_STREAMS,
+    kind: REC.sctp_add_streams,
+    writeonly: true,
+  },
+  sctp_interleaving_supported: {
+    id: OPT.INTERLEAVING_SUPPORTED,
+    kind: assocValue("bool"),
+  },
+  sctp_stream_scheduler: {
+    id: OPT.STREAM_SCHEDULER,
+    kind: assocValue({ enum: SCHEDULERS }),
+  },
+  sctp_stream_scheduler_value: {
+    id: OPT.STREAM_SCHEDULER_VALUE,
+    kind: REC.sctp_stream_scheduler_value,
+  },
+  sctp_auth_supported: { id: OPT.AUTH_SUPPORTED, kind: assocValue("bool") },
+  sctp_asconf_supported: {
+    id: OPT.ASCONF_SUPPORTED,
+    kind: assocValue("bool"),
+  },
+  sctp_auto_asconf: { id: OPT.AUTO_ASCONF, kind: "bool" },
+  sctp_ecn_supported: { id: OPT.ECN_SUPPORTED, kind: assocValue("bool") },
+  sctp_expose_potentially_failed_state: {
+    id: OPT.EXPOSE_PF_STATE,
+    kind: assocValue({ enum: ["unset", "disable", "enable"] }),
+  },
 };
 
 /** Shim option id of SO_SNDBUFFORCE. */

@@ -7,6 +7,10 @@
  *
  * @module
  */
+import type {
+  Rfc6458OptionValues,
+  Rfc6458RecordOptionName,
+} from "./rfc6458_options.ts";
 import type { SctpAddr, SctpSndRcvInfo } from "./records.ts";
 import type { Active } from "./socket_options.ts";
 
@@ -331,7 +335,7 @@ export interface SctpStatus {
  * const n: SctpOptionValues["sctp_initmsg"]["num_ostreams"] = 10;
  * ```
  */
-export interface SctpOptionValues {
+export interface SctpOptionValues extends Rfc6458OptionValues {
   /** gen_sctp's `active` (true, false, "once" or a count). */
   active: Active;
   /** Data as bytes ("binary") or number lists ("list"). */
@@ -442,7 +446,11 @@ export type SctpOptionName = keyof SctpOptionValues;
  * const n: SctpReadOnlyOptionName = "sctp_status";
  * ```
  */
-export type SctpReadOnlyOptionName = "sctp_status" | "sctp_get_peer_addr_info";
+export type SctpReadOnlyOptionName =
+  | "sctp_status"
+  | "sctp_get_peer_addr_info"
+  | "sctp_pr_assoc_status"
+  | "sctp_pr_stream_status";
 
 /**
  * The settable options whose value is a record (set partially).
@@ -463,7 +471,8 @@ export type SctpRecordOptionName =
   | "sctp_peer_addr_params"
   | "sctp_default_send_param"
   | "sctp_events"
-  | "sctp_delayed_ack_time";
+  | "sctp_delayed_ack_time"
+  | Rfc6458RecordOptionName;
 
 /**
  * Options to set (`setopts`, `open`, and the `opts` of `connect`): every

@@ -14,9 +14,12 @@ import {
   readAddr,
   writeAddr,
 } from "./addr.ts";
-import { check } from "./errors.ts";
+import { optionHint } from "./capabilities.ts";
+import { errnoName, SctpError } from "./errors.ts";
 import * as L from "./layout.ts";
 import {
+  type BitsField,
+  type EnumField,
   type Field,
   isKernelOpt,
   KERNEL_OPTS,
@@ -25,6 +28,8 @@ import {
 } from "./option_table.ts";
 import { lib } from "./lib.ts";
 import {
+  flagsFromBits,
+  flagsToBits,
   readSri,
   sendParams,
   SRI_SIZE,
@@ -38,15 +43,29 @@ const SPP_FLAGS: readonly string[] = L.SPP_FLAGS;
 const STATUS_STATES: readonly (string | undefined)[] = L.ST_STATES;
 const PADDR_STATES: readonly (string | undefined)[] = L.PS_STATES;
 
+/** Most u32 items of a `u32list` field (the shim's bound: 2048 streams). */
+const LIST_MAX = 2048;
+
 function fieldSlots(t: Field): number {
-  return t === "addr" ? ADDR_SIZE / 4 : t === "paddrinfo" ? 12 : 1;
+  switch (t) {
+    case "addr":
+      return ADDR_SIZE / 4;
+    case "paddrinfo":
+      return 12;
+    case "u64":
+      return 2;
+    case "u32list":
+      return 1 + LIST_MAX;
+    default:
+      return 1;
+  }
 }
 
 function recordSize(def: RecordDef): number {
   return def.fields.reduce((n, [, t]) => n + fieldSlots(t) * 4, 0);
 }
 
-const buf = new Uint8Array(256);
+const buf = new Uint8Array(4 * (64 + LIST_MAX));
 const dv = new DataView(buf.buffer);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -69,31 +88,50 @@ function writeField(
   v: unknown,
   family: 4 | 6,
   what: string,
-): void {
+): number {
+  if (typeof t === "object") {
+    dv.setUint32(off, namedValue(t, v, what), true);
+    return 4;
+  }
   switch (t) {
+    case "snd_flags":
+      dv.setUint32(off, flagsToBits(v, what), true);
+      return 4;
+    case "u32list": {
+      if (v === undefined) v = [];
+      if (!Array.isArray(v)) throw new TypeError(`${what}: expected a list`);
+      if (v.length > LIST_MAX) {
+        throw new RangeError(`${what}: more than ${LIST_MAX} items`);
+      }
+      dv.setUint32(off, v.length, true);
+      v.forEach((x, i) =>
+        dv.setUint32(off + 4 + 4 * i, uintField(x, 16, `${what}[${i}]`), true)
+      );
+      return 4 + 4 * v.length;
+    }
     case "u16":
       dv.setUint32(off, v === undefined ? 0 : uintField(v, 16, what), true);
-      return;
+      return 4;
     case "u32":
     case "assoc":
       dv.setUint32(off, v === undefined ? 0 : uintField(v, 32, what), true);
-      return;
+      return 4;
     case "bool":
       if (typeof v !== "boolean") {
         throw new TypeError(`${what}: expected a boolean`);
       }
       dv.setUint32(off, v ? 1 : 0, true);
-      return;
+      return 4;
     case "addr": {
       if (v === undefined) {
         new Uint8Array(buf.buffer, off, ADDR_SIZE).fill(0);
-        return;
+        return ADDR_SIZE;
       }
       const [ip, port] = addrField(v, family, what);
       if (ip.bytes.every((b) => b === 0) && port === 0) {
         new Uint8Array(buf.buffer, off, ADDR_SIZE).fill(0);
       } else writeAddr(dv, off, ip, port);
-      return;
+      return ADDR_SIZE;
     }
     case "spp_flags": {
       if (v === undefined) v = [];
@@ -105,16 +143,50 @@ function writeField(
         bits |= 1 << i;
       }
       dv.setUint32(off, bits, true);
-      return;
+      return 4;
     }
     default:
       throw new TypeError(`${what}: read-only field`);
   }
 }
 
+/** An enum name -> its index, or a list of bit names -> the bits. */
+function namedValue(
+  t: EnumField | BitsField,
+  v: unknown,
+  what: string,
+): number {
+  if ("enum" in t) {
+    const i = typeof v === "string" ? t.enum.indexOf(v) : -1;
+    if (i < 0) {
+      throw new TypeError(
+        `${what}: expected one of ${t.enum.filter(Boolean).join(", ")}`,
+      );
+    }
+    return i;
+  }
+  if (v === undefined) v = [];
+  if (!Array.isArray(v)) throw new TypeError(`${what}: expected a list`);
+  let bits = 0;
+  for (const f of v) {
+    const i = typeof f === "string" ? t.bits.indexOf(f) : -1;
+    if (i < 0) throw new TypeError(`${what}: unknown flag ${String(f)}`);
+    bits |= 1 << i;
+  }
+  return bits;
+}
+
 function readField(off: number, t: Field): unknown {
   const u = dv.getUint32(off, true);
+  if (typeof t === "object") {
+    if ("enum" in t) return t.enum[u] ?? u;
+    return t.bits.filter((n, i) => n !== undefined && u & (1 << i));
+  }
   switch (t) {
+    case "u64":
+      return u + dv.getUint32(off + 4, true) * 2 ** 32;
+    case "snd_flags":
+      return flagsFromBits(u);
     case "bool":
       return u !== 0;
     case "addr": {
@@ -169,8 +241,7 @@ function writeRecord(
   let off = 0;
   for (const [name, t] of def.fields) {
     const val = v[name] ?? def.defaults?.[name];
-    writeField(off, t, val, family, `${what}.${name}`);
-    off += fieldSlots(t) * 4;
+    off += writeField(off, t, val, family, `${what}.${name}`);
   }
   return off;
 }
@@ -264,7 +335,11 @@ export function setKernelOpt(
   family: 4 | 6,
 ): void {
   const len = encode(name, value, family);
-  check(lib.sctp_shim_setopt(fd, KERNEL_OPTS[name].id, buf, len), name);
+  const r = lib.sctp_shim_setopt(fd, KERNEL_OPTS[name].id, buf, len);
+  if (r < 0) {
+    const e = errnoName(r);
+    throw new SctpError(e, `${name}: ${e}${optionHint(name)}`);
+  }
 }
 
 /**
@@ -306,7 +381,17 @@ export function getKernelOpt(
     len = recordSize(kind);
     if (key === undefined) {
       if (kind.keyRequired) {
-        throw new TypeError(`${name}: getopts needs a record with assoc_id`);
+        throw new TypeError(
+          `${name}: getopts needs a record with ${kind.keys.join(", ")}`,
+        );
+      }
+      let off = 0;
+      for (const [f, t] of kind.fields) {
+        const d = kind.defaults?.[f];
+        if (kind.keys.includes(f) && d !== undefined) {
+          writeField(off, t, d, family, `${name}.${f}`);
+        }
+        off += fieldSlots(t) * 4;
       }
     } else {
       checkRecordShape(key, kind, name);
@@ -321,7 +406,13 @@ export function getKernelOpt(
       let off = 0;
       for (const [f, t] of kind.fields) {
         if (kind.keys.includes(f)) {
-          writeField(off, t, r[f], family, `${name}.${f}`);
+          writeField(
+            off,
+            t,
+            r[f] ?? kind.defaults?.[f],
+            family,
+            `${name}.${f}`,
+          );
         }
         off += fieldSlots(t) * 4;
       }

@@ -15,7 +15,8 @@ import { errnoName } from "./errors.ts";
 import { decodeNotification, isErrorEvent } from "./events.ts";
 import * as L from "./layout.ts";
 import { lib } from "./lib.ts";
-import type { AncValue, SctpMessage, SctpSndRcvInfo } from "./records.ts";
+import type { SctpMessage } from "./records.ts";
+import { rfc6458Anc } from "./rfc6458_info.ts";
 import { readSri } from "./sndrcvinfo.ts";
 
 /** A received message or event; `error` for the error-class events. */
@@ -351,7 +352,7 @@ export class Receiver {
       bytes = own ?? copyOut(start, dlen);
     }
     const from = this.#from(dv, off + L.REC_FROM);
-    const anc: Array<SctpSndRcvInfo | AncValue> = flags & L.RF_SNDRCV
+    const anc: SctpMessage["ancData"] = flags & L.RF_SNDRCV
       ? [readSri(dv, off + L.REC_SRI)]
       : [];
     if (flags & L.RF_TOS) {
@@ -366,6 +367,7 @@ export class Receiver {
         value: dv.getInt32(off + L.REC_TCLASS, true),
       });
     }
+    if (flags & (L.RF_RCVINFO | L.RF_NXTINFO)) rfc6458Anc(anc, dv, off, flags);
     let data: SctpMessage["data"];
     let error = false;
     if (notif) {

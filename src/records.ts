@@ -5,6 +5,15 @@
  * @module
  */
 
+import type {
+  SctpAssocResetEvent,
+  SctpNxtInfo,
+  SctpRcvInfo,
+  SctpSendFailedEvent,
+  SctpStreamChangeEvent,
+  SctpStreamResetEvent,
+} from "./rfc6458_records.ts";
+
 /**
  * A flag of `sctp_sndrcvinfo.flags`.
  *
@@ -343,6 +352,10 @@ export type SctpEvent =
   | SctpPdapiEvent
   | SctpAuthkeyEvent
   | SctpSenderDryEvent
+  | SctpStreamResetEvent
+  | SctpAssocResetEvent
+  | SctpStreamChangeEvent
+  | SctpSendFailedEvent
   | SctpUnknownEvent;
 
 /**
@@ -380,8 +393,11 @@ export interface SctpMessage {
   fromIp: string;
   /** Sender (or event peer) port. */
   fromPort: number;
-  /** Ancillary data: the sctp_sndrcvinfo record, plus tos/ttl/tclass values when enabled. */
-  ancData: Array<SctpSndRcvInfo | AncValue>;
+  /**
+   * Ancillary data: the sctp_sndrcvinfo record, plus tos/ttl/tclass values,
+   * and sctp_rcvinfo / sctp_nxtinfo records, when enabled.
+   */
+  ancData: Array<SctpSndRcvInfo | AncValue | SctpRcvInfo | SctpNxtInfo>;
   /** Payload bytes. */
   data: Uint8Array | number[] | SctpEvent;
 }

@@ -9,7 +9,7 @@
  * @module
  */
 import { addrList, type Family, ipArg } from "./addr.ts";
-import { assocId, outgoing } from "./args.ts";
+import { assocId, outgoing, outgoingV } from "./args.ts";
 import { connectArgs, connectxArgs, notAborted, peerArg } from "./connect.ts";
 import type { Delivery } from "./delivery.ts";
 import { Engine } from "./engine.ts";
@@ -49,6 +49,7 @@ import type {
   SctpSocketEventMap,
   SendData,
   SendOptions,
+  SendvInfo,
   SockAddrArg,
   SocketHandle,
 } from "./types.ts";
@@ -313,6 +314,163 @@ export class SctpSocket extends EventTarget {
    */
   abort(assoc: SctpAssocChange): Promise<void> {
     return this.#terminate(assoc, L.SF_ABORT, "abort");
+  }
+
+  /**
+   * Sends one message with RFC 6458's send information (`sctp_sendv`):
+   * `sndinfo` (stream, flags, ppid, context, association), `prinfo` (a
+   * PR-SCTP policy for this message) and `authinfo` (the AUTH key to use),
+   * any of them. Waits for buffer space as `send` does.
+   *
+   * @example Send on stream 1, given up after 0 retransmissions
+   * ```ts
+   * import { open } from "./mod.ts";
+   * await using srv = await open({ ip: "127.0.0.1" });
+   * await srv.listen(true);
+   * await using cli = await open();
+   * const assoc = await cli.connect("127.0.0.1", await srv.port());
+   * await cli.sendv("tick", {
+   *   sndinfo: { snd_sid: 1, snd_assoc_id: assoc.assoc_id },
+   *   prinfo: { pr_policy: "rtx", pr_value: 0 },
+   * });
+   * ```
+   */
+  sendv(
+    data: SendData,
+    info: SendvInfo,
+    opts?: Pick<SendOptions, "signal">,
+  ): Promise<void> {
+    let out: { m: Outgoing; fresh: boolean; signal?: AbortSignal };
+    try {
+      out = outgoingV(data, info, opts);
+      this.#usable();
+      notAborted(out.signal, "sendv");
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    this.#engine.sent();
+    poller.touch();
+    return this.#engine.tx.send(out.m, out.fresh, out.signal);
+  }
+
+  /**
+   * Resets streams of an association (RFC 6525, `SCTP_RESET_STREAMS`): their
+   * stream sequence numbers restart at 0. `direction` `"outgoing"` (the
+   * default) resets what this side sends, `"incoming"` asks the peer to
+   * reset what it sends, `"both"` does both; `streams` empty means all.
+   * Both sides get an `sctp_stream_reset_event` when subscribed (see the
+   * `sctp_event` option). Needs stream reconfiguration on both sides
+   * (`sctp_reconfig_supported`, or `net.sctp.reconf_enable`) and the peer
+   * to accept the request (`sctp_enable_stream_reset`).
+   *
+   * @example
+   * ```ts
+   * import { open } from "./mod.ts";
+   * await using srv = await open({ ip: "127.0.0.1", sctp_reconfig_supported: { assoc_value: true } });
+   * await srv.listen(true);
+   * await using cli = await open({ sctp_reconfig_supported: { assoc_value: true } });
+   * const assoc = await cli.connect("127.0.0.1", await srv.port());
+   * await cli.resetStreams(assoc, "outgoing", [1, 2]);
+   * ```
+   */
+  resetStreams(
+    assoc: Assoc,
+    direction: "incoming" | "outgoing" | "both" = "outgoing",
+    streams: number[] = [],
+  ): Promise<void> {
+    return this.#reconfig("resetStreams", () => {
+      const flags: ("stream_reset_incoming" | "stream_reset_outgoing")[] =
+        direction === "incoming"
+          ? ["stream_reset_incoming"]
+          : direction === "outgoing"
+          ? ["stream_reset_outgoing"]
+          : direction === "both"
+          ? ["stream_reset_incoming", "stream_reset_outgoing"]
+          : [];
+      if (flags.length === 0) {
+        throw new TypeError(
+          `resetStreams: direction must be "incoming", "outgoing" or "both"`,
+        );
+      }
+      return {
+        sctp_reset_streams: {
+          assoc_id: assocId(assoc, "resetStreams"),
+          flags,
+          stream_list: streams,
+        },
+      };
+    });
+  }
+
+  /**
+   * Resets an association's TSNs and every stream (RFC 6525,
+   * `SCTP_RESET_ASSOC`); both sides get an `sctp_assoc_reset_event` when
+   * subscribed. The peer must accept it (`sctp_enable_stream_reset` with
+   * `enable_reset_assoc_req`).
+   *
+   * @example
+   * ```ts
+   * import { open } from "./mod.ts";
+   * await using srv = await open({ ip: "127.0.0.1", sctp_reconfig_supported: { assoc_value: true } });
+   * await srv.listen(true);
+   * await using cli = await open({ sctp_reconfig_supported: { assoc_value: true } });
+   * const assoc = await cli.connect("127.0.0.1", await srv.port());
+   * await cli.resetAssoc(assoc);
+   * ```
+   */
+  resetAssoc(assoc: Assoc): Promise<void> {
+    return this.#reconfig("resetAssoc", () => ({
+      sctp_reset_assoc: assocId(assoc, "resetAssoc"),
+    }));
+  }
+
+  /**
+   * Adds streams to an association (RFC 6525, `SCTP_ADD_STREAMS`); they are
+   * usable once the `sctp_stream_change_event` arrives (the peer must
+   * accept: `sctp_enable_stream_reset` with `enable_change_assoc_req` for
+   * incoming ones).
+   *
+   * @example
+   * ```ts
+   * import { open } from "./mod.ts";
+   * await using srv = await open({ ip: "127.0.0.1", sctp_reconfig_supported: { assoc_value: true } });
+   * await srv.listen(true);
+   * await using cli = await open({ sctp_reconfig_supported: { assoc_value: true } });
+   * const assoc = await cli.connect("127.0.0.1", await srv.port());
+   * await cli.addStreams(assoc, { outstrms: 4 });
+   * ```
+   */
+  addStreams(
+    assoc: Assoc,
+    add: { instrms?: number; outstrms?: number },
+  ): Promise<void> {
+    return this.#reconfig("addStreams", () => {
+      if (add === null || typeof add !== "object") {
+        throw new TypeError("addStreams: expected { instrms?, outstrms? }");
+      }
+      return {
+        sctp_add_streams: {
+          assoc_id: assocId(assoc, "addStreams"),
+          instrms: add.instrms ?? 0,
+          outstrms: add.outstrms ?? 0,
+        },
+      };
+    });
+  }
+
+  #reconfig(what: string, opts: () => SctpOptions): Promise<void> {
+    try {
+      this.#usable();
+      this._applyOpts(opts() as Record<string, unknown>);
+      return Promise.resolve();
+    } catch (e) {
+      if (e instanceof SctpError) {
+        return Promise.reject(
+          new SctpError(e.reason, `${what}: ${e.message}`),
+        );
+      }
+      return Promise.reject(e);
+    }
   }
 
   #terminate(

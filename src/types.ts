@@ -6,6 +6,11 @@
  */
 import type { Family } from "./addr.ts";
 import type { SctpAssocChange, SctpMessage } from "./records.ts";
+import type {
+  SctpAuthInfo,
+  SctpPrInfo,
+  SctpSndInfo,
+} from "./rfc6458_records.ts";
 import type { Active } from "./socket_options.ts";
 
 export type { SctpOptions } from "./option_types.ts";
@@ -106,19 +111,30 @@ export interface ConnectOptions {
 }
 
 /**
- * The last argument of `send`: an AbortSignal. A send that waits for buffer
- * space and is aborted before the kernel took it rejects with reason
- * `"aborted"` and is not sent.
+ * The last argument of `send`: an AbortSignal (a send that waits for
+ * buffer space and is aborted before the kernel took it rejects with reason
+ * `"aborted"` and is not sent), and the message's RFC 6458 `prinfo` and
+ * `authinfo`.
  *
  * @example
  * ```ts
  * import type { SendOptions } from "./mod.ts";
  * const o: SendOptions = { signal: AbortSignal.timeout(1000) };
+ * const lossy: SendOptions = { prinfo: { pr_policy: "rtx", pr_value: 0 } };
  * ```
  */
 export interface SendOptions {
   /** Withdraws a waiting send when aborted. */
   signal?: AbortSignal;
+  /**
+   * Partial reliability of this message (RFC 7496; the peer must support
+   * PR-SCTP, see `sctp_pr_supported`): abandoned after `pr_value` ms
+   * (`"ttl"`), retransmissions (`"rtx"`), or for a message of higher
+   * priority (`"prio"`).
+   */
+  prinfo?: SctpPrInfo;
+  /** Authenticate this message with this shared key (AUTH, RFC 4895). */
+  authinfo?: SctpAuthInfo;
 }
 
 /**
@@ -173,4 +189,26 @@ export interface SocketHandle {
   defaults: boolean;
   /** Messages already received, moved with the socket. */
   queued: SctpMessage[];
+}
+
+/**
+ * The information of `sendv` (RFC 6458 `sctp_sendv`): any of the send
+ * parameters, a PR-SCTP policy and an AUTH key.
+ *
+ * @example
+ * ```ts
+ * import type { SendvInfo } from "./mod.ts";
+ * const i: SendvInfo = {
+ *   sndinfo: { snd_sid: 2, snd_ppid: 51, snd_flags: ["unordered"] },
+ *   prinfo: { pr_policy: "ttl", pr_value: 50 },
+ * };
+ * ```
+ */
+export interface SendvInfo {
+  /** Stream, flags, ppid, context, association. */
+  sndinfo?: SctpSndInfo;
+  /** Partial reliability of this message. */
+  prinfo?: SctpPrInfo;
+  /** The AUTH shared key to authenticate it with. */
+  authinfo?: SctpAuthInfo;
 }
