@@ -107,6 +107,16 @@ function ownBuffer(n: number): Uint8Array {
     : new Uint8Array(n);
 }
 
+/**
+ * Whose message a data record is a piece of: association id * 2^16 +
+ * stream, from its sndrcvinfo or rcvinfo; -1 when it has neither.
+ */
+function pieceKey(dv: DataView, off: number, flags: number): number {
+  if (!(flags & (L.RF_SNDRCV | L.RF_RCVINFO))) return -1;
+  return dv.getUint32(off + L.REC_SRI + L.SRI_ASSOC_ID, true) * 65536 +
+    dv.getUint32(off + L.REC_SRI + L.SRI_STREAM, true);
+}
+
 /** Whether an ArrayBuffer was detached (transferred): it has no bytes. */
 export const isDetached = (b: ArrayBufferLike): boolean =>
   (b as { detached?: boolean }).detached === true;
@@ -121,6 +131,16 @@ export class Receiver {
   #partial: Uint8Array[] = [];
   #partialLen = 0;
   #partialNotif = false;
+  /**
+   * Whose pieces #partial holds: association id * 2^16 + stream, or -1
+   * (unknown: no sndrcvinfo/rcvinfo). With `sctp_fragment_interleave` 1 or
+   * 2 the kernel interleaves pieces of messages of other associations or
+   * streams: the pieces of the others wait in #stash by key.
+   */
+  #partialKey = -1;
+  #stash = new Map<number, { pieces: Uint8Array[]; len: number }>();
+  /** Whose message #pend holds (as #partialKey). */
+  #pendKey = -1;
   /** Size of the last data message when it was LARGE or more (the next
    * one is read directly into a buffer of this size), else 0. */
   #largeLen = 0;
@@ -201,6 +221,7 @@ export class Receiver {
   reset(): void {
     this.#partial = [];
     this.#partialLen = 0;
+    this.#stash.clear();
     this.#pend = null;
     this.#pendLen = 0;
   }
@@ -251,11 +272,24 @@ export class Receiver {
       if (fresh) spare = buf;
       return "ok";
     }
+    const key = pieceKey(hdrDv, 0, flags);
+    if (
+      key !== -1 &&
+      (this.#pend !== null ? key !== this.#pendKey : this.#stash.has(key) ||
+        (this.#partialKey === key && this.#partial.length > 0))
+    ) {
+      // a piece of another message than the one in #pend, or the next
+      // piece of one waiting in #partial/#stash (fragment interleave)
+      this.#record(hdrDv, 0, buf.slice(at, at + n));
+      if (fresh) spare = buf;
+      return "ok";
+    }
     const total = at + n;
     if (!(flags & L.RF_EOR)) {
       this.#pend = buf;
       this.#pendLen = total;
       this.#pendMine = mine;
+      this.#pendKey = key;
       return "ok";
     }
     this.#pend = null;
@@ -294,6 +328,7 @@ export class Receiver {
   #spill(): void {
     if (this.#intoDetached()) return;
     const p = this.#pend!, len = this.#pendLen;
+    this.#switchTo(this.#pendKey);
     this.#partial.push(this.#pendMine ? p.subarray(0, len) : p.slice(0, len));
     this.#partialLen += len;
     this.#partialNotif = false;
@@ -318,6 +353,8 @@ export class Receiver {
       return;
     }
     if (!notif) {
+      const key = pieceKey(dv, off, flags);
+      if (key !== -1 && key !== this.#partialKey) this.#switchTo(key);
       const whole = this.#partialLen + dlen;
       this.#largeLen = whole < LARGE
         ? 0
@@ -326,10 +363,17 @@ export class Receiver {
         : this.#largeLen || LARGE;
     }
     if (this.#partial.length > 0 && notif !== this.#partialNotif) {
-      // a notification after part of a message (sctp_pdapi_event: partial
-      // delivery aborted) ends that message: its pieces are dropped
-      this.#partial = [];
-      this.#partialLen = 0;
+      if (notif && this.#partialKey !== -1) {
+        // a message's pieces whose association and stream are known wait
+        // aside; a partial delivery abort drops them (below)
+        this.#switchTo(-1);
+      } else {
+        // a notification after part of a message (sctp_pdapi_event:
+        // partial delivery aborted) ends that message: its pieces are
+        // dropped
+        this.#partial = [];
+        this.#partialLen = 0;
+      }
     }
     if (!(flags & L.RF_EOR)) {
       this.#partialNotif = notif;
@@ -373,6 +417,12 @@ export class Receiver {
     if (notif) {
       const ev = decodeNotification(bytes);
       error = isErrorEvent(ev);
+      // pieces of a message that will not complete: partial delivery
+      // aborted, or the association gone
+      if (
+        ev.type === "sctp_pdapi_event" ||
+        (ev.type === "sctp_assoc_change" && ev.state !== "comm_up")
+      ) this.#dropPieces(ev.assoc_id);
       data = ev;
     } else {
       data = this.#set.mode === "list" ? Array.from(bytes) : bytes;
@@ -386,6 +436,38 @@ export class Receiver {
       },
       error,
     });
+  }
+
+  /** Makes #partial hold the pieces of `key` (stashing the current ones). */
+  #switchTo(key: number): void {
+    if (key === this.#partialKey) return;
+    if (this.#partial.length === 0 && this.#stash.size === 0) {
+      this.#partialKey = key; // the common case: nothing held
+      return;
+    }
+    if (this.#partial.length > 0) {
+      this.#stash.set(this.#partialKey, {
+        pieces: this.#partial,
+        len: this.#partialLen,
+      });
+    }
+    const s = this.#stash.get(key);
+    this.#stash.delete(key);
+    this.#partial = s?.pieces ?? [];
+    this.#partialLen = s?.len ?? 0;
+    this.#partialNotif = false;
+    this.#partialKey = key;
+  }
+
+  /** Partial delivery of a message of `assoc` was aborted: its pieces go. */
+  #dropPieces(assoc: number): void {
+    for (const k of [...this.#stash.keys()]) {
+      if (Math.floor(k / 65536) === assoc) this.#stash.delete(k);
+    }
+    if (Math.floor(this.#partialKey / 65536) === assoc) {
+      this.#partial = [];
+      this.#partialLen = 0;
+    }
   }
 
   /**

@@ -44,6 +44,18 @@ function assocChange(id: number): Uint8Array {
   return b;
 }
 
+/** A kernel SCTP_PARTIAL_DELIVERY_EVENT (partial delivery aborted). */
+function pdapiAborted(id: number, stream: number): Uint8Array {
+  const b = new Uint8Array(24);
+  const dv = new DataView(b.buffer);
+  dv.setUint16(0, 0x8006, true); // SCTP_PARTIAL_DELIVERY_EVENT
+  dv.setUint32(4, 24, true); // pdapi_length
+  dv.setUint32(8, 0, true); // SCTP_PARTIAL_DELIVERY_ABORTED
+  dv.setInt32(12, id, true); // pdapi_assoc_id
+  dv.setUint32(16, stream, true);
+  return b;
+}
+
 interface Queued {
   bytes: Uint8Array;
   notif: boolean;
@@ -61,7 +73,26 @@ class FakeKernel implements ReceiverShim {
   queue: Queued[] = [];
   avail = Infinity;
   calls = 0;
+  /**
+   * Pieces of messages on different streams interleave, as the kernel's
+   * with sctp_fragment_interleave 2 (in order within a stream).
+   */
+  interleave = false;
   constructor(private rnd: () => number) {}
+
+  /** The queue index of the message the next piece comes from. */
+  #next(): number {
+    if (!this.interleave || this.queue[0].notif || this.rnd() < 0.5) return 0;
+    const seen = new Set<number>();
+    const heads: number[] = [];
+    for (let i = 0; i < this.queue.length && heads.length < 4; i++) {
+      const q = this.queue[i];
+      if (q.notif) break; // notifications keep their place
+      if (!seen.has(q.stream)) heads.push(i);
+      seen.add(q.stream);
+    }
+    return heads[Math.floor(this.rnd() * heads.length)] ?? 0;
+  }
 
   push(bytes: Uint8Array, notif: boolean, stream: number): void {
     this.queue.push({ bytes, notif, stream, at: 0 });
@@ -74,12 +105,13 @@ class FakeKernel implements ReceiverShim {
     data: Uint8Array,
     room: number,
   ): number {
-    const q = this.queue[0];
+    const qi = this.#next();
+    const q = this.queue[qi];
     const n = Math.min(room, q.bytes.length - q.at);
     data.set(q.bytes.subarray(q.at, q.at + n));
     q.at += n;
     const eor = q.at === q.bytes.length;
-    if (eor) this.queue.shift();
+    if (eor) this.queue.splice(qi, 1);
     for (let k = 0; k < L.REC_HDR; k += 4) hdrDv.setUint32(off + k, 0, true);
     let flags = eor ? L.RF_EOR : 0;
     if (q.notif) flags |= L.RF_NOTIFICATION;
@@ -153,7 +185,7 @@ function size(rnd: () => number): number {
 }
 
 /** One case; returns a description for failure messages. */
-function runCase(seed: number): void {
+function runCase(seed: number, interleave = false): void {
   const rnd = prng(seed);
   const buffer = rnd() < 0.6
     ? BUFFERS[Math.floor(rnd() * BUFFERS.length)]
@@ -165,6 +197,7 @@ function runCase(seed: number): void {
     useInto ? intoSize : "no"
   })`;
   const fake = new FakeKernel(rnd);
+  fake.interleave = interleave;
   const got: Received[] = [];
   const lost: Uint8Array[] = [];
   const rx = new Receiver(3, { mode, buffer }, {
@@ -206,6 +239,19 @@ function runCase(seed: number): void {
   const data = got.filter((it) => !("type" in (it.msg.data as object)));
   const events = got.length - data.length;
   assert.equal(data.length, want.length, `${what}: message count`);
+  if (interleave) {
+    // messages complete in another order across streams: compare each
+    // stream's sequence
+    const byStream = <T extends { stream: number }>(xs: T[]): T[][] =>
+      [0, 1, 2, 3].map((st) => xs.filter((x) => x.stream === st));
+    const gotS = data.map((it) => ({
+      stream: (it.msg.ancData[0] as { stream: number }).stream,
+      it,
+    }));
+    const order = byStream(gotS).flat().map((x) => x.it);
+    data.splice(0, data.length, ...order);
+    want.splice(0, want.length, ...byStream(want).flat());
+  }
   for (let i = 0; i < want.length; i++) {
     const d = data[i].msg.data;
     const bytes = Array.isArray(d) ? Uint8Array.from(d) : d as Uint8Array;
@@ -238,7 +284,13 @@ describe("receiver (fake shim)", () => {
     for (let c = 0; c < cases; c++) runCase(base + c);
   });
 
-  it("a notification amid the pieces of a message drops that message (partial delivery aborted)", () => {
+  it("seeded property with fragment interleave: pieces of messages on other streams interleave, every message whole", () => {
+    const base = Number(process.env.SCTP_PROP_SEED ?? 20261206);
+    const cases = Number(process.env.SCTP_PROP_CASES ?? 60);
+    for (let c = 0; c < cases; c++) runCase(base + c, true);
+  });
+
+  it("partial delivery aborted amid the pieces of a message drops that message", () => {
     const fake = new FakeKernel(prng(1));
     const got: Received[] = [];
     const rx = new Receiver(3, { mode: "binary", buffer: 100 }, {
@@ -250,14 +302,14 @@ describe("receiver (fake shim)", () => {
     assert.equal(rx.read(), "ok");
     // the kernel aborts the partial delivery: the rest never comes
     fake.queue.shift();
-    fake.push(assocChange(1), true, 0);
+    fake.push(pdapiAborted(7, 0), true, 0);
     fake.push(body(10, 1, 0), false, 0);
     fake.avail = Infinity;
     for (let i = 0; i < 10 && fake.queue.length; i++) rx.read();
     assert.equal(got.length, 2);
     assert.equal(
       (got[0].msg.data as { type: string }).type,
-      "sctp_assoc_change",
+      "sctp_pdapi_event",
     );
     assert.deepEqual(got[1].msg.data, body(10, 1, 0));
   });
