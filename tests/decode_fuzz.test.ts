@@ -20,6 +20,10 @@ const T = {
   ADAPTATION: 0x8007,
   AUTHENTICATION: 0x8008,
   SENDER_DRY: 0x8009,
+  STREAM_RESET: 0x800a,
+  ASSOC_RESET: 0x800b,
+  STREAM_CHANGE: 0x800c,
+  SEND_FAILED_EVENT: 0x800d,
 };
 // fixed (header) sizes of each struct; a shorter buffer cannot be decoded
 const FIXED: Record<number, number> = {
@@ -32,6 +36,10 @@ const FIXED: Record<number, number> = {
   [T.ADAPTATION]: 16,
   [T.AUTHENTICATION]: 20,
   [T.SENDER_DRY]: 12,
+  [T.STREAM_RESET]: 12,
+  [T.ASSOC_RESET]: 20,
+  [T.STREAM_CHANGE]: 16,
+  [T.SEND_FAILED_EVENT]: 32,
 };
 const KNOWN_TYPES = new Set([
   "sctp_assoc_change",
@@ -43,6 +51,10 @@ const KNOWN_TYPES = new Set([
   "sctp_pdapi_event",
   "sctp_authkey_event",
   "sctp_sender_dry_event",
+  "sctp_stream_reset_event",
+  "sctp_assoc_reset_event",
+  "sctp_stream_change_event",
+  "sctp_send_failed_event",
   "sctp_unknown_event",
 ]);
 
@@ -188,6 +200,46 @@ function authkey(key: number, alt: number, ind: number, id: number) {
   return b;
 }
 
+function streamReset(flags: number, id: number, streams: number[]) {
+  const { b, dv } = header(T.STREAM_RESET, 12 + 2 * streams.length);
+  dv.setUint16(2, flags, true);
+  dv.setInt32(8, id, true);
+  streams.forEach((st, i) => dv.setUint16(12 + 2 * i, st, true));
+  return b;
+}
+
+function assocReset(flags: number, id: number, local: number, remote: number) {
+  const { b, dv } = header(T.ASSOC_RESET, 20);
+  dv.setUint16(2, flags, true);
+  dv.setInt32(8, id, true);
+  dv.setUint32(12, local, true);
+  dv.setUint32(16, remote, true);
+  return b;
+}
+
+function streamChange(flags: number, id: number, ins: number, outs: number) {
+  const { b, dv } = header(T.STREAM_CHANGE, 16);
+  dv.setUint16(2, flags, true);
+  dv.setInt32(8, id, true);
+  dv.setUint16(12, ins, true);
+  dv.setUint16(14, outs, true);
+  return b;
+}
+
+function sendFailedEvent(sent: boolean, id: number, data: Uint8Array) {
+  const { b, dv } = header(T.SEND_FAILED_EVENT, 32 + data.length);
+  dv.setUint16(2, sent ? 1 : 0, true); // SCTP_DATA_SENT / UNSENT
+  dv.setUint32(8, 7, true); // ssf_error
+  dv.setUint16(12, 4, true); // snd_sid
+  dv.setUint16(14, 1, true); // snd_flags: SCTP_UNORDERED
+  dv.setUint32(16, 46, false); // snd_ppid (network order)
+  dv.setUint32(20, 99, true); // snd_context
+  dv.setInt32(24, id, true); // snd_assoc_id
+  dv.setInt32(28, id, true); // ssf_assoc_id
+  b.set(data, 32);
+  return b;
+}
+
 /** Samples of every Linux notification type, well formed. */
 function samples(): Uint8Array[] {
   return [
@@ -208,6 +260,10 @@ function samples(): Uint8Array[] {
     pdapi(15),
     authkey(1, 2, 0, 16),
     simple(T.SENDER_DRY, 12, 17, 8),
+    streamReset(2, 18, [1, 2, 65535]),
+    assocReset(0, 19, 1000, 2000),
+    streamChange(4, 20, 2, 3),
+    sendFailedEvent(false, 21, new TextEncoder().encode("gone")),
   ];
 }
 
@@ -228,6 +284,15 @@ function checkEvent(ev: SctpEvent, raw: Uint8Array) {
     case "sctp_remote_error":
       assert.ok(raw.length >= 16);
       assert.deepEqual(ev.data, raw.subarray(16), "causes are the tail");
+      return;
+    case "sctp_send_failed_event":
+      assert.ok(raw.length >= 32);
+      assert.deepEqual(ev.data, raw.subarray(32), "data is the tail");
+      assert.equal(ev.info.type, "sctp_sndinfo");
+      return;
+    case "sctp_stream_reset_event":
+      assert.ok(raw.length >= 12);
+      assert.equal(ev.stream_list.length, (raw.length - 12) >> 1);
       return;
     case "sctp_send_failed":
       assert.ok(raw.length >= 48);
@@ -331,6 +396,41 @@ describe("decodeNotification", () => {
       type: "sctp_sender_dry_event",
       assoc_id: 17,
     });
+    assert.deepEqual(decodeNotification(s[13]), {
+      type: "sctp_stream_reset_event",
+      flags: ["outgoing_ssn"],
+      assoc_id: 18,
+      stream_list: [1, 2, 65535],
+    });
+    assert.deepEqual(decodeNotification(s[14]), {
+      type: "sctp_assoc_reset_event",
+      flags: [],
+      assoc_id: 19,
+      local_tsn: 1000,
+      remote_tsn: 2000,
+    });
+    assert.deepEqual(decodeNotification(s[15]), {
+      type: "sctp_stream_change_event",
+      flags: ["denied"],
+      assoc_id: 20,
+      instrms: 2,
+      outstrms: 3,
+    });
+    assert.deepEqual(decodeNotification(s[16]), {
+      type: "sctp_send_failed_event",
+      flags: false,
+      error: 7,
+      info: {
+        type: "sctp_sndinfo",
+        snd_sid: 4,
+        snd_flags: ["unordered"],
+        snd_ppid: 46,
+        snd_context: 99,
+        snd_assoc_id: 21,
+      },
+      assoc_id: 21,
+      data: new TextEncoder().encode("gone"),
+    });
   });
 
   it("every truncation of every sample is a clear event or sctp_unknown_event", () => {
@@ -349,7 +449,7 @@ describe("decodeNotification", () => {
 
   it("unknown kinds and unknown states become sctp_unknown_event", () => {
     for (
-      const type of [0, 1, 0x7fff, 0x800a, 0x800b, 0x800c, 0x800d, 0xffff]
+      const type of [0, 1, 0x7fff, 0x800e, 0x800f, 0x8010, 0x8100, 0xffff]
     ) {
       const { b } = header(type, 64);
       const ev = decodeNotification(b);

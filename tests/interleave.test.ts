@@ -2,7 +2,8 @@
 // real stack. Interleaving needs net.sctp.intl_enable, which also turns it
 // on for every new endpoint: it is set only inside a network namespace this
 // file creates. Small messages sent on stream 1 while a 4 MiB message is in
-// flight on stream 0 wait for it without interleaving and pass it with it
+// flight on stream 0 (over a loopback with 20 ms of delay) wait for it
+// without interleaving and pass it with it
 // (buffers large enough for the whole message: net.core.rmem_max and
 // wmem_max are raised for the run and restored);
 // under backlog the `prio` scheduler sends a high-priority stream first
@@ -167,6 +168,21 @@ describe("interleaving and schedulers", () => {
       "sh",
       "-c",
       "echo 1 > /proc/sys/net/sctp/intl_enable",
+    ]);
+    // 20 ms each way: the 4 MiB message takes many round trips (slow
+    // start), so it is still in flight once the (long, synchronous)
+    // sendmsg that queued it returns
+    execFileSync("tc", [
+      "-n",
+      NS,
+      "qdisc",
+      "add",
+      "dev",
+      "lo",
+      "root",
+      "netem",
+      "delay",
+      "20ms",
     ]);
   });
   after(() => {
