@@ -32,6 +32,20 @@ export async function typeErrors(s: SctpSocket): Promise<void> {
   await s.setopts({ active: "twice" });
   // @ts-expect-error: unknown name in getopts
   await s.getopts(["sndbuff"]);
+  // @ts-expect-error: beyond gen_sctp: an unknown scheduler
+  await s.setopts({ sctp_stream_scheduler: { assoc_value: "lifo" } });
+  // @ts-expect-error: an unknown event type
+  await s.setopts({ sctp_event: { se_type: "sctp_stream_rest_event" } });
+  // @ts-expect-error: "all" is only a status request's policy
+  await s.send(1, 0, "x", { prinfo: { pr_policy: "all" } });
+  // @ts-expect-error: a misspelt sndinfo field
+  await s.sendv("x", { sndinfo: { snd_stream: 1 } });
+  // @ts-expect-error: read only
+  await s.setopts({ sctp_pr_assoc_status: { assoc_id: 1 } });
+  const pr = await s.getopts([{ sctp_pr_assoc_status: { assoc_id: 1 } }]);
+  // @ts-expect-error: the counters are numbers
+  const prBad: string = pr.sctp_pr_assoc_status.abandoned_sent;
+  void prBad;
   const o = await s.getopts(["sndbuf", "sctp_status"]);
   // @ts-expect-error: sndbuf is a number
   const bad: string = o.sndbuf;
