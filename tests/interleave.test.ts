@@ -108,7 +108,7 @@ async function run(interleave: boolean) {
 
 /** Arrival order of 2 x N messages sent low-priority stream first. */
 async function backlogOrder(sched: StreamScheduler): Promise<number[]> {
-  const N = 60;
+  const N = 30;
   const srv = await open({ netns: NSFILE, ip: "127.0.0.1", recbuf: 4096 });
   const cli = await open({ netns: NSFILE, sndbuf: 4 << 20 });
   try {
