@@ -246,6 +246,7 @@ export class Session {
   async abort(code: number): Promise<void> {
     if (this.#finished) return;
     this.#closing = true;
+    this.#code = code; // an eof rejected by the close below ends with it
     const aborts = [...this.#assocs.values()].map((a) =>
       this.socket.abort(a).catch(() => {})
     );

@@ -75,7 +75,9 @@ class Cat {
   /** The port of "listening on ADDR:PORT" on stderr. */
   async port(): Promise<number> {
     await this.until(() => /listening on /.test(this.err), "listening");
-    return Number(/listening on \S+?:(\d+)/.exec(this.err)![1]);
+    return Number(
+      /listening on (?:\[[^\]]+\]|[^\s:]+):(\d+)/.exec(this.err)![1],
+    );
   }
 
   /** Waits for the exit, at most `ms`. */
@@ -105,9 +107,17 @@ class Cat {
     this.p.stdin!.end();
   }
 
-  /** Sends a signal. */
-  signal(sig: "SIGINT" | "SIGSTOP" | "SIGCONT"): void {
-    if (!this.exited) this.p.kill(sig);
+  /**
+   * Sends a signal with process.kill (Deno's ChildProcess.kill sends only
+   * the first signal and then reports the exit as that signal's).
+   */
+  signal(sig: "SIGINT" | "SIGSTOP" | "SIGCONT" | "SIGKILL"): void {
+    if (this.exited) return;
+    try {
+      process.kill(this.p.pid!, sig);
+    } catch {
+      // already gone
+    }
   }
 
   /** The JSON lines of its stdout. */
@@ -123,8 +133,8 @@ const all: Cat[] = [];
 async function reap() {
   for (const c of all.splice(0)) {
     if (c.exited) continue;
-    c.p.kill("SIGCONT");
-    c.p.kill("SIGKILL");
+    c.signal("SIGCONT");
+    c.signal("SIGKILL");
     await c.exit(10000).catch(() => {});
   }
 }
@@ -409,6 +419,7 @@ describe("sctpcat", { timeout: 300000 }, () => {
         /^sent 20,000 messages of 1,024 bytes in (\d+\.\d\d) s: ([\d,]+) msg\/s, ([\d,]+\.\d) MB\/s$/m
           .exec(r.out);
       assert.ok(m, r.log);
+      console.log(m[0]);
       const secs = Number(m[1]);
       const rate = Number(m[2].replaceAll(",", ""));
       assert.ok(secs > 0 && rate > 0, r.out);
