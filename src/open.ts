@@ -6,7 +6,7 @@
 import { addrList, type Ip, ipArg, parseIp, portArg } from "./addr.ts";
 import { check, errnoName, SctpError } from "./errors.ts";
 import { lib } from "./lib.ts";
-import { validateOpt } from "./options.ts";
+import { KERNEL_OPTS, validateOpt } from "./options.ts";
 import { SctpSocket } from "./socket.ts";
 import type { SctpOptions, SocketHandle } from "./types.ts";
 import { classify } from "./socket_options.ts";
@@ -135,7 +135,7 @@ export async function open(
     const kind = classify(k);
     if (kind === "socket" || kind === "mode") rest[k] = v;
     else if (kind === "kernel") {
-      if (k === "sctp_status" || k === "sctp_get_peer_addr_info") continue;
+      if (KERNEL_OPTS[k].readonly) continue; // sctp_status & co: ignored
       validateOpt(k, v, family);
       rest[k] = v;
     } else throw new TypeError(`open: unknown option ${k}`);
