@@ -301,6 +301,29 @@ enum shim_opt {
   SHIM_OPT_DEFAULT_SNDINFO = 59, /* assoc_id, sid, flags (SNDRCVINFO bits),
                                     ppid (host order), context */
   /* 60..79: AUTH, UDP encapsulation, paths, statistics */
+  SHIM_OPT_AUTH_CHUNK = 60,      /* chunk type (set only) */
+  SHIM_OPT_HMAC_IDENT = 61,      /* n, n HMAC ids (SCTP_AUTH_HMAC_ID_*) */
+  SHIM_OPT_AUTH_KEY = 62,        /* assoc_id, keynumber, keylength, key
+                                    bytes padded to 4 (set only) */
+  SHIM_OPT_AUTH_ACTIVE_KEY = 63, /* assoc_id, keynumber */
+  SHIM_OPT_AUTH_DEACTIVATE_KEY = 64, /* assoc_id, keynumber (set only) */
+  SHIM_OPT_AUTH_DELETE_KEY = 65, /* assoc_id, keynumber (set only) */
+  SHIM_OPT_PEER_AUTH_CHUNKS = 66,/* assoc_id, n, n chunk types (get only) */
+  SHIM_OPT_LOCAL_AUTH_CHUNKS = 67, /* same (get only) */
+  SHIM_OPT_REMOTE_UDP_ENCAPS_PORT = 68, /* assoc_id, ADDRESS, port (host
+                                    order) */
+  SHIM_OPT_PEER_ADDR_THLDS = 69, /* assoc_id, ADDRESS, pathmaxrxt,
+                                    pathpfthld */
+  SHIM_OPT_PEER_ADDR_THLDS_V2 = 70, /* assoc_id, ADDRESS, pathmaxrxt,
+                                    pathpfthld, pathcpthld */
+  SHIM_OPT_PLPMTUD_PROBE_INTERVAL = 71, /* assoc_id, ADDRESS, interval */
+  SHIM_OPT_GET_ASSOC_STATS = 72, /* assoc_id, ADDRESS obs_rto_ipaddr, then
+                                    15 u64 (lo, hi): maxrto, isacks, osacks,
+                                    opackets, ipackets, rtxchunks,
+                                    outofseqtsns, idupchunks, gapcnt,
+                                    ouodchunks, iuodchunks, oodchunks,
+                                    iodchunks, octrlchunks, ictrlchunks
+                                    (get only) */
 };
 
 /* readiness flags (sctp_shim_rq_arm / sctp_shim_rq_wait) */
