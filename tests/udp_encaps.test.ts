@@ -15,6 +15,9 @@ import { isEvent, open, recvData, recvUntil, text } from "./helpers.ts";
 const PORT = 9899;
 const N = 40;
 
+/** A deliberately ill-typed value (for the TypeError cases). */
+const bad = (v: unknown): never => v as never;
+
 describe("UDP encapsulation (RFC 6951)", () => {
   let ns: Ns;
   before(async () => {
@@ -140,8 +143,7 @@ describe("UDP encapsulation (RFC 6951)", () => {
       RangeError,
     );
     await assert.rejects(
-      // deno-lint-ignore no-explicit-any
-      s.setopts({ sctp_remote_udp_encaps_port: { port: "9899" as any } }),
+      s.setopts({ sctp_remote_udp_encaps_port: { port: bad("9899") } }),
       TypeError,
     );
     await assert.rejects(
