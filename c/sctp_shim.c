@@ -613,6 +613,9 @@ static uint32_t pa_state(int s) {
     case SCTP_ADDR_ADDED: return SHIM_PA_ADDED;
     case SCTP_ADDR_MADE_PRIM: return SHIM_PA_MADE_PRIM;
     case SCTP_ADDR_CONFIRMED: return SHIM_PA_CONFIRMED;
+#ifdef SCTP_ADDR_PF
+    case SCTP_ADDR_PF: return SHIM_PA_POTENTIALLY_FAILED;
+#endif
     default: return 0;
   }
 }

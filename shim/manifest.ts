@@ -23,18 +23,18 @@ export interface Prebuilt {
 export const PREBUILT_ABI = 2;
 /** sha256 (hex) of c/sctp_shim.c followed by c/sctp_shim.h. */
 export const SOURCE_SHA256 =
-  "4195588497b8bad19987d4bff77dc0e87ba3349c668ffba8479b1ee5ba40f0e2";
+  "570dc697323628a3f5c3dc0a9897ec41ecd4c986f1ab9903322872d8a3c08606";
 /** The prebuilt libraries by `${platform}-${arch}` (Node's names). */
 export const PREBUILT: Readonly<Record<string, Prebuilt>> = {
   "linux-x64": {
     path: "prebuilt/linux-x64/libsctp_shim.so",
-    sha256: "4df3f3ec54e70d6257ad5e254cc44c0102298d3ba11ef96b9eceae821cf3e2dd",
+    sha256: "0f2e6554bb5ef518ca68104aae4b1ccd40385cff79afb280f1bc0261ec4f9a19",
     glibc: "2.14",
     compiler: "x86_64-linux-gnu-gcc (Debian 12.2.0-14+deb12u1) 12.2.0",
   },
   "linux-arm64": {
     path: "prebuilt/linux-arm64/libsctp_shim.so",
-    sha256: "3833cba5d34813b1b2c7a8cc54ce08d56c245373c3221728977e24a382073b98",
+    sha256: "3e241c7bfb01ca3484b73d1e9b958f7e9e549c77a9810b39675e2054f055308b",
     glibc: "2.17",
     compiler: "aarch64-linux-gnu-gcc (Debian 12.2.0-14) 12.2.0",
   },

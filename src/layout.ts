@@ -286,6 +286,7 @@ export const PA_STATES = [
   "addr_added",
   "addr_made_prim",
   "addr_confirmed",
+  "addr_potentially_failed",
 ] as const;
 /** sctp_status.state (`SHIM_ST_*`), gen_sctp's bare names. */
 export const ST_STATES = [

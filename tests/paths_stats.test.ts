@@ -87,6 +87,18 @@ describe("path thresholds and the potentially-failed state", () => {
       assert.ok(states.includes("pf"), `states ${states}`);
       assert.ok(states.includes("inactive"), `states ${states}`);
       assert.ok(states.indexOf("pf") < states.indexOf("inactive"));
+      // and the paddr_change events say the same
+      await cc.event(paddr("addr_unreachable", B1), 10000, "B1 unreachable");
+      const b1Events = cc.events.filter((e) =>
+        e.d.type === "sctp_paddr_change" && e.d.addr?.addr === B1
+      ).map((e) => e.d.state);
+      console.log(`paths: B1 paddr_change ${JSON.stringify(b1Events)}`);
+      const pf = b1Events.indexOf("addr_potentially_failed");
+      assert.ok(pf >= 0, `events ${b1Events}`);
+      assert.ok(
+        pf < b1Events.indexOf("addr_unreachable"),
+        `events ${b1Events}`,
+      );
       // everything sent still arrives, over path 2
       await sc.until(
         () => received >= i || undefined,
