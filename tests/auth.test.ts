@@ -270,7 +270,19 @@ describe("AUTH (RFC 4895)", () => {
       ip: "127.0.0.1",
       sctp_auth_supported: { assoc_value: false },
     });
-    const cli = await open({ netns: ns.path, ...authOpts(KEY1) });
+    // subscribed through sctp_event this time (sctp_events leaves it off)
+    const cli = await open({
+      netns: ns.path,
+      ...authOpts(KEY1),
+      sctp_events: {},
+      sctp_event: { se_type: "sctp_authentication_event", se_on: true },
+    });
+    const sub = await cli.getopts([
+      "sctp_events",
+      { sctp_event: { se_type: "sctp_authentication_event" } },
+    ]);
+    assert.equal(sub.sctp_events.authentication_event, true);
+    assert.equal(sub.sctp_event.se_on, true);
     const cc = new Collector(cli);
     try {
       await srv.listen(true);
