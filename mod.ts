@@ -118,3 +118,16 @@ export type {
   StreamResetReq,
   StreamScheduler,
 } from "./src/rfc6458_options.ts";
+export type {
+  HmacIdent,
+  SctpAssocStats,
+  SctpAuthChunk,
+  SctpAuthChunks,
+  SctpAuthKey,
+  SctpAuthKeyId,
+  SctpHmacAlgo,
+  SctpPaddrThlds,
+  SctpPaddrThldsV2,
+  SctpProbeInterval,
+  SctpUdpEncaps,
+} from "./src/rfc6458_options.ts";

@@ -613,6 +613,9 @@ static uint32_t pa_state(int s) {
     case SCTP_ADDR_ADDED: return SHIM_PA_ADDED;
     case SCTP_ADDR_MADE_PRIM: return SHIM_PA_MADE_PRIM;
     case SCTP_ADDR_CONFIRMED: return SHIM_PA_CONFIRMED;
+#ifdef SCTP_ADDR_PF
+    case SCTP_ADDR_PF: return SHIM_PA_POTENTIALLY_FAILED;
+#endif
     default: return 0;
   }
 }
@@ -974,9 +977,283 @@ static int addr_field_in(const uint8_t *p, void *field) {
 #define SETSOCK(lvl, name, v) \
   (setsockopt(fd, lvl, name, &(v), sizeof(v)) < 0 ? NEG_ERRNO : 0)
 
+/* ---- options 60..79: AUTH (RFC 4895), UDP encapsulation (RFC 6951), path
+ * thresholds, PLPMTUD (RFC 8899), association statistics ---- */
+
+#define EXT_SET(name, v) \
+  (setsockopt(fd, SOL_SCTP, name, &(v), sizeof(v)) < 0 ? NEG_ERRNO : 0)
+#define EXT_GET(name, v) \
+  do { \
+    socklen_t l_ = sizeof(v); \
+    if (getsockopt(fd, SOL_SCTP, name, &(v), &l_) < 0) return NEG_ERRNO; \
+  } while (0)
+/* most chunk types / HMAC ids / key bytes a request carries */
+#define EXT_LIST_MAX 256
+#define EXT_KEY_MAX 4096
+
+static int ext_setopt(int32_t fd, int32_t opt, const uint8_t *b,
+                      uint32_t len) {
+  switch (opt) {
+#ifdef SCTP_AUTH_CHUNK
+    case SHIM_OPT_AUTH_CHUNK: {
+      NEED(4);
+      struct sctp_authchunk v = {(uint8_t)rd32(b)};
+      return EXT_SET(SCTP_AUTH_CHUNK, v);
+    }
+    case SHIM_OPT_HMAC_IDENT: {
+      NEED(4);
+      uint32_t n = rd32(b);
+      if (n > EXT_LIST_MAX || len < 4 + 4 * n) return -EINVAL;
+      union {
+        struct sctp_hmacalgo h;
+        uint8_t raw[sizeof(struct sctp_hmacalgo) + 2 * EXT_LIST_MAX];
+      } v;
+      memset(&v, 0, sizeof v);
+      v.h.shmac_num_idents = n;
+      for (uint32_t i = 0; i < n; i++)
+        v.h.shmac_idents[i] = (uint16_t)rd32(b + 4 + 4 * i);
+      socklen_t l = (socklen_t)(sizeof(struct sctp_hmacalgo) + 2 * n);
+      return setsockopt(fd, SOL_SCTP, SCTP_HMAC_IDENT, &v, l) < 0 ? NEG_ERRNO
+                                                                  : 0;
+    }
+    case SHIM_OPT_AUTH_KEY: {
+      NEED(12);
+      uint32_t n = rd32(b + 8);
+      if (n > EXT_KEY_MAX || len < 12 + n) return -EINVAL;
+      union {
+        struct sctp_authkey k;
+        uint8_t raw[sizeof(struct sctp_authkey) + EXT_KEY_MAX];
+      } v;
+      memset(&v, 0, sizeof(struct sctp_authkey));
+      v.k.sca_assoc_id = (sctp_assoc_t)rd32(b);
+      v.k.sca_keynumber = (uint16_t)rd32(b + 4);
+      v.k.sca_keylength = (uint16_t)n;
+      if (n) memcpy(v.k.sca_key, b + 12, n);
+      socklen_t l = (socklen_t)(sizeof(struct sctp_authkey) + n);
+      int r = setsockopt(fd, SOL_SCTP, SCTP_AUTH_KEY, &v, l) < 0 ? NEG_ERRNO
+                                                                 : 0;
+      memset(&v, 0, sizeof v); /* no copy of the secret left on the stack */
+      return r;
+    }
+    case SHIM_OPT_AUTH_ACTIVE_KEY:
+    case SHIM_OPT_AUTH_DELETE_KEY: {
+      NEED(8);
+      struct sctp_authkeyid v;
+      memset(&v, 0, sizeof v);
+      v.scact_assoc_id = (sctp_assoc_t)rd32(b);
+      v.scact_keynumber = (uint16_t)rd32(b + 4);
+      return EXT_SET(opt == SHIM_OPT_AUTH_ACTIVE_KEY ? SCTP_AUTH_ACTIVE_KEY
+                                                     : SCTP_AUTH_DELETE_KEY,
+                     v);
+    }
+#endif
+#ifdef SCTP_AUTH_DEACTIVATE_KEY
+    case SHIM_OPT_AUTH_DEACTIVATE_KEY: {
+      NEED(8);
+      struct sctp_authkeyid v;
+      memset(&v, 0, sizeof v);
+      v.scact_assoc_id = (sctp_assoc_t)rd32(b);
+      v.scact_keynumber = (uint16_t)rd32(b + 4);
+      return EXT_SET(SCTP_AUTH_DEACTIVATE_KEY, v);
+    }
+#endif
+#ifdef SCTP_REMOTE_UDP_ENCAPS_PORT
+    case SHIM_OPT_REMOTE_UDP_ENCAPS_PORT: {
+      NEED(32);
+      struct sctp_udpencaps v;
+      memset(&v, 0, sizeof v);
+      v.sue_assoc_id = (sctp_assoc_t)rd32(b);
+      int r = addr_field_in(b + 4, &v.sue_address);
+      if (r < 0) return r;
+      v.sue_port = htons((uint16_t)rd32(b + 28));
+      return EXT_SET(SCTP_REMOTE_UDP_ENCAPS_PORT, v);
+    }
+#endif
+#ifdef SCTP_PEER_ADDR_THLDS
+    case SHIM_OPT_PEER_ADDR_THLDS: {
+      NEED(36);
+      struct sctp_paddrthlds v;
+      memset(&v, 0, sizeof v);
+      v.spt_assoc_id = (sctp_assoc_t)rd32(b);
+      int r = addr_field_in(b + 4, &v.spt_address);
+      if (r < 0) return r;
+      v.spt_pathmaxrxt = (uint16_t)rd32(b + 28);
+      v.spt_pathpfthld = (uint16_t)rd32(b + 32);
+      return EXT_SET(SCTP_PEER_ADDR_THLDS, v);
+    }
+#endif
+#ifdef SCTP_PEER_ADDR_THLDS_V2
+    case SHIM_OPT_PEER_ADDR_THLDS_V2: {
+      NEED(40);
+      struct sctp_paddrthlds_v2 v;
+      memset(&v, 0, sizeof v);
+      v.spt_assoc_id = (sctp_assoc_t)rd32(b);
+      int r = addr_field_in(b + 4, &v.spt_address);
+      if (r < 0) return r;
+      v.spt_pathmaxrxt = (uint16_t)rd32(b + 28);
+      v.spt_pathpfthld = (uint16_t)rd32(b + 32);
+      v.spt_pathcpthld = (uint16_t)rd32(b + 36);
+      return EXT_SET(SCTP_PEER_ADDR_THLDS_V2, v);
+    }
+#endif
+#ifdef SCTP_PLPMTUD_PROBE_INTERVAL
+    case SHIM_OPT_PLPMTUD_PROBE_INTERVAL: {
+      NEED(32);
+      struct sctp_probeinterval v;
+      memset(&v, 0, sizeof v);
+      v.spi_assoc_id = (sctp_assoc_t)rd32(b);
+      int r = addr_field_in(b + 4, &v.spi_address);
+      if (r < 0) return r;
+      v.spi_interval = rd32(b + 28);
+      return EXT_SET(SCTP_PLPMTUD_PROBE_INTERVAL, v);
+    }
+#endif
+    default:
+      return -ENOPROTOOPT;
+  }
+}
+
+/* writes a sockaddr_storage field of a kernel struct as an ADDRESS */
+static void ext_addr_out(const void *field, uint8_t *p) {
+  struct sockaddr_storage ss;
+  memcpy(&ss, field, sizeof ss);
+  addr_out((struct sockaddr *)&ss, p);
+}
+
+static void wr64(uint8_t *p, uint64_t v) {
+  wr32(p, (uint32_t)v);
+  wr32(p + 4, (uint32_t)(v >> 32));
+}
+
+static int ext_getopt(int32_t fd, int32_t opt, uint8_t *b, uint32_t len) {
+  switch (opt) {
+#ifdef SCTP_AUTH_CHUNK
+    case SHIM_OPT_HMAC_IDENT: {
+      NEED(4);
+      union {
+        struct sctp_hmacalgo h;
+        uint8_t raw[sizeof(struct sctp_hmacalgo) + 2 * EXT_LIST_MAX];
+      } v;
+      memset(&v, 0, sizeof v);
+      EXT_GET(SCTP_HMAC_IDENT, v);
+      uint32_t n = v.h.shmac_num_idents;
+      if (n > EXT_LIST_MAX) n = EXT_LIST_MAX;
+      if (len < 4 + 4 * n) return -ENOBUFS;
+      wr32(b, n);
+      for (uint32_t i = 0; i < n; i++) wr32(b + 4 + 4 * i, v.h.shmac_idents[i]);
+      return (int)(4 + 4 * n);
+    }
+    case SHIM_OPT_AUTH_ACTIVE_KEY: {
+      NEED(8);
+      struct sctp_authkeyid v;
+      memset(&v, 0, sizeof v);
+      v.scact_assoc_id = (sctp_assoc_t)rd32(b);
+      EXT_GET(SCTP_AUTH_ACTIVE_KEY, v);
+      wr32(b + 4, v.scact_keynumber);
+      return 8;
+    }
+    case SHIM_OPT_PEER_AUTH_CHUNKS:
+    case SHIM_OPT_LOCAL_AUTH_CHUNKS: {
+      NEED(8);
+      union {
+        struct sctp_authchunks c;
+        uint8_t raw[sizeof(struct sctp_authchunks) + EXT_LIST_MAX];
+      } v;
+      memset(&v, 0, sizeof v);
+      v.c.gauth_assoc_id = (sctp_assoc_t)rd32(b);
+      EXT_GET(opt == SHIM_OPT_PEER_AUTH_CHUNKS ? SCTP_PEER_AUTH_CHUNKS
+                                               : SCTP_LOCAL_AUTH_CHUNKS,
+              v);
+      uint32_t n = v.c.gauth_number_of_chunks;
+      if (n > EXT_LIST_MAX) n = EXT_LIST_MAX;
+      if (len < 8 + 4 * n) return -ENOBUFS;
+      wr32(b + 4, n);
+      for (uint32_t i = 0; i < n; i++) wr32(b + 8 + 4 * i, v.c.gauth_chunks[i]);
+      return (int)(8 + 4 * n);
+    }
+#endif
+#ifdef SCTP_REMOTE_UDP_ENCAPS_PORT
+    case SHIM_OPT_REMOTE_UDP_ENCAPS_PORT: {
+      NEED(32);
+      struct sctp_udpencaps v;
+      memset(&v, 0, sizeof v);
+      v.sue_assoc_id = (sctp_assoc_t)rd32(b);
+      int r = addr_field_in(b + 4, &v.sue_address);
+      if (r < 0) return r;
+      EXT_GET(SCTP_REMOTE_UDP_ENCAPS_PORT, v);
+      wr32(b + 28, ntohs(v.sue_port));
+      return 32;
+    }
+#endif
+#ifdef SCTP_PEER_ADDR_THLDS
+    case SHIM_OPT_PEER_ADDR_THLDS: {
+      NEED(36);
+      struct sctp_paddrthlds v;
+      memset(&v, 0, sizeof v);
+      v.spt_assoc_id = (sctp_assoc_t)rd32(b);
+      int r = addr_field_in(b + 4, &v.spt_address);
+      if (r < 0) return r;
+      EXT_GET(SCTP_PEER_ADDR_THLDS, v);
+      wr32(b + 28, v.spt_pathmaxrxt);
+      wr32(b + 32, v.spt_pathpfthld);
+      return 36;
+    }
+#endif
+#ifdef SCTP_PEER_ADDR_THLDS_V2
+    case SHIM_OPT_PEER_ADDR_THLDS_V2: {
+      NEED(40);
+      struct sctp_paddrthlds_v2 v;
+      memset(&v, 0, sizeof v);
+      v.spt_assoc_id = (sctp_assoc_t)rd32(b);
+      int r = addr_field_in(b + 4, &v.spt_address);
+      if (r < 0) return r;
+      EXT_GET(SCTP_PEER_ADDR_THLDS_V2, v);
+      wr32(b + 28, v.spt_pathmaxrxt);
+      wr32(b + 32, v.spt_pathpfthld);
+      wr32(b + 36, v.spt_pathcpthld);
+      return 40;
+    }
+#endif
+#ifdef SCTP_PLPMTUD_PROBE_INTERVAL
+    case SHIM_OPT_PLPMTUD_PROBE_INTERVAL: {
+      NEED(32);
+      struct sctp_probeinterval v;
+      memset(&v, 0, sizeof v);
+      v.spi_assoc_id = (sctp_assoc_t)rd32(b);
+      int r = addr_field_in(b + 4, &v.spi_address);
+      if (r < 0) return r;
+      EXT_GET(SCTP_PLPMTUD_PROBE_INTERVAL, v);
+      wr32(b + 28, v.spi_interval);
+      return 32;
+    }
+#endif
+#ifdef SCTP_GET_ASSOC_STATS
+    case SHIM_OPT_GET_ASSOC_STATS: {
+      NEED(148);
+      struct sctp_assoc_stats v;
+      memset(&v, 0, sizeof v);
+      v.sas_assoc_id = (sctp_assoc_t)rd32(b);
+      EXT_GET(SCTP_GET_ASSOC_STATS, v);
+      ext_addr_out(&v.sas_obs_rto_ipaddr, b + 4);
+      const uint64_t c[15] = {
+          v.sas_maxrto,     v.sas_isacks,     v.sas_osacks,
+          v.sas_opackets,   v.sas_ipackets,   v.sas_rtxchunks,
+          v.sas_outofseqtsns, v.sas_idupchunks, v.sas_gapcnt,
+          v.sas_ouodchunks, v.sas_iuodchunks, v.sas_oodchunks,
+          v.sas_iodchunks,  v.sas_octrlchunks, v.sas_ictrlchunks};
+      for (int i = 0; i < 15; i++) wr64(b + 28 + 8 * i, c[i]);
+      return 148;
+    }
+#endif
+    default:
+      return -ENOPROTOOPT;
+  }
+}
+
 int32_t sctp_shim_setopt(int32_t fd, int32_t opt, const uint8_t *b,
                          uint32_t len) {
   int level, name;
+  if (opt >= 60 && opt <= 79) return ext_setopt(fd, opt, b, len);
   if (scalar_opt(opt, &level, &name) == 0) {
     NEED(4);
     int v = (int)rd32(b);
@@ -1184,6 +1461,7 @@ int32_t sctp_shim_setopt(int32_t fd, int32_t opt, const uint8_t *b,
 
 int32_t sctp_shim_getopt(int32_t fd, int32_t opt, uint8_t *b, uint32_t len) {
   int level, name;
+  if (opt >= 60 && opt <= 79) return ext_getopt(fd, opt, b, len);
   if (scalar_opt(opt, &level, &name) == 0) {
     NEED(4);
     int v = 0;

@@ -202,7 +202,8 @@ enum { SHIM_AC_COMM_UP = 1, SHIM_AC_COMM_LOST, SHIM_AC_RESTART,
        SHIM_AC_SHUTDOWN_COMP, SHIM_AC_CANT_ASSOC };
 /* sctp_paddr_change states: 0 unknown */
 enum { SHIM_PA_AVAILABLE = 1, SHIM_PA_UNREACHABLE, SHIM_PA_REMOVED,
-       SHIM_PA_ADDED, SHIM_PA_MADE_PRIM, SHIM_PA_CONFIRMED };
+       SHIM_PA_ADDED, SHIM_PA_MADE_PRIM, SHIM_PA_CONFIRMED,
+       SHIM_PA_POTENTIALLY_FAILED };
 /* sctp_status.state: 0 unknown */
 enum { SHIM_ST_EMPTY = 1, SHIM_ST_CLOSED, SHIM_ST_BOUND, SHIM_ST_LISTEN,
        SHIM_ST_COOKIE_WAIT, SHIM_ST_COOKIE_ECHOED, SHIM_ST_ESTABLISHED,
@@ -301,6 +302,29 @@ enum shim_opt {
   SHIM_OPT_DEFAULT_SNDINFO = 59, /* assoc_id, sid, flags (SNDRCVINFO bits),
                                     ppid (host order), context */
   /* 60..79: AUTH, UDP encapsulation, paths, statistics */
+  SHIM_OPT_AUTH_CHUNK = 60,      /* chunk type (set only) */
+  SHIM_OPT_HMAC_IDENT = 61,      /* n, n HMAC ids (SCTP_AUTH_HMAC_ID_*) */
+  SHIM_OPT_AUTH_KEY = 62,        /* assoc_id, keynumber, keylength, key
+                                    bytes padded to 4 (set only) */
+  SHIM_OPT_AUTH_ACTIVE_KEY = 63, /* assoc_id, keynumber */
+  SHIM_OPT_AUTH_DEACTIVATE_KEY = 64, /* assoc_id, keynumber (set only) */
+  SHIM_OPT_AUTH_DELETE_KEY = 65, /* assoc_id, keynumber (set only) */
+  SHIM_OPT_PEER_AUTH_CHUNKS = 66,/* assoc_id, n, n chunk types (get only) */
+  SHIM_OPT_LOCAL_AUTH_CHUNKS = 67, /* same (get only) */
+  SHIM_OPT_REMOTE_UDP_ENCAPS_PORT = 68, /* assoc_id, ADDRESS, port (host
+                                    order) */
+  SHIM_OPT_PEER_ADDR_THLDS = 69, /* assoc_id, ADDRESS, pathmaxrxt,
+                                    pathpfthld */
+  SHIM_OPT_PEER_ADDR_THLDS_V2 = 70, /* assoc_id, ADDRESS, pathmaxrxt,
+                                    pathpfthld, pathcpthld */
+  SHIM_OPT_PLPMTUD_PROBE_INTERVAL = 71, /* assoc_id, ADDRESS, interval */
+  SHIM_OPT_GET_ASSOC_STATS = 72, /* assoc_id, ADDRESS obs_rto_ipaddr, then
+                                    15 u64 (lo, hi): maxrto, isacks, osacks,
+                                    opackets, ipackets, rtxchunks,
+                                    outofseqtsns, idupchunks, gapcnt,
+                                    ouodchunks, iuodchunks, oodchunks,
+                                    iodchunks, octrlchunks, ictrlchunks
+                                    (get only) */
 };
 
 /* readiness flags (sctp_shim_rq_arm / sctp_shim_rq_wait) */

@@ -23,18 +23,18 @@ export interface Prebuilt {
 export const PREBUILT_ABI = 2;
 /** sha256 (hex) of c/sctp_shim.c followed by c/sctp_shim.h. */
 export const SOURCE_SHA256 =
-  "ac7e8f77218fcb1d4a7d41449a24c2be1159c753a2c80b7437a1633b10dd93bb";
+  "570dc697323628a3f5c3dc0a9897ec41ecd4c986f1ab9903322872d8a3c08606";
 /** The prebuilt libraries by `${platform}-${arch}` (Node's names). */
 export const PREBUILT: Readonly<Record<string, Prebuilt>> = {
   "linux-x64": {
     path: "prebuilt/linux-x64/libsctp_shim.so",
-    sha256: "2a9baac6c51812c7110560d085863b87d1e632d0389dc438f313500591e10475",
+    sha256: "0f2e6554bb5ef518ca68104aae4b1ccd40385cff79afb280f1bc0261ec4f9a19",
     glibc: "2.14",
     compiler: "x86_64-linux-gnu-gcc (Debian 12.2.0-14+deb12u1) 12.2.0",
   },
   "linux-arm64": {
     path: "prebuilt/linux-arm64/libsctp_shim.so",
-    sha256: "bc4d185b7a03dd2f93f491674775856e2c0249d1ff6b60ff2a73dcf15ada3730",
+    sha256: "3e241c7bfb01ca3484b73d1e9b958f7e9e549c77a9810b39675e2054f055308b",
     glibc: "2.17",
     compiler: "aarch64-linux-gnu-gcc (Debian 12.2.0-14) 12.2.0",
   },

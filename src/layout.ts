@@ -251,6 +251,20 @@ export const OPT = {
   ADD_STREAMS: 57,
   EVENT: 58,
   DEFAULT_SNDINFO: 59,
+  // 60..79: AUTH, UDP encapsulation, paths, statistics
+  AUTH_CHUNK: 60,
+  HMAC_IDENT: 61,
+  AUTH_KEY: 62,
+  AUTH_ACTIVE_KEY: 63,
+  AUTH_DEACTIVATE_KEY: 64,
+  AUTH_DELETE_KEY: 65,
+  PEER_AUTH_CHUNKS: 66,
+  LOCAL_AUTH_CHUNKS: 67,
+  REMOTE_UDP_ENCAPS_PORT: 68,
+  PEER_ADDR_THLDS: 69,
+  PEER_ADDR_THLDS_V2: 70,
+  PLPMTUD_PROBE_INTERVAL: 71,
+  GET_ASSOC_STATS: 72,
 } as const;
 
 // value -> name lists (index = the shim's value; 0 = unknown)
@@ -272,6 +286,7 @@ export const PA_STATES = [
   "addr_added",
   "addr_made_prim",
   "addr_confirmed",
+  "addr_potentially_failed",
 ] as const;
 /** sctp_status.state (`SHIM_ST_*`), gen_sctp's bare names. */
 export const ST_STATES = [

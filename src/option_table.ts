@@ -21,7 +21,9 @@ export interface BitsField {
 /**
  * A record field's encoding: one u32 slot, except `addr` (6), `paddrinfo`
  * (12), `u64` (2: low, high) and `u32list` (a count, then one slot per
- * item; the last field only).
+ * item; the last field only). `u8list` and `hmac_ids` (HMAC names or
+ * numbers) are short lists like `u32list`; `bytes` is a count, then the
+ * bytes padded to 4 (the last field only).
  */
 export type Field =
   | "u16"
@@ -36,6 +38,11 @@ export type Field =
   | "paddr_state"
   | "paddrinfo"
   | "u32list"
+  // AUTH, paths, statistics (options 60..79)
+  | "u8"
+  | "u8list"
+  | "hmac_ids"
+  | "bytes"
   | EnumField
   | BitsField;
 
@@ -281,6 +288,93 @@ const REC = {
   },
 } satisfies Record<string, RecordDef>;
 
+// ---- AUTH (RFC 4895), UDP encapsulation (RFC 6951), paths, statistics ----
+const AUTHKEYID: RecordDef = {
+  tag: "sctp_authkeyid",
+  fields: [["assoc_id", "assoc"], ["keynumber", "u16"]],
+  keys: ["assoc_id"],
+};
+const AUTHCHUNKS = (keyRequired: boolean): RecordDef => ({
+  tag: "sctp_authchunks",
+  fields: [["assoc_id", "assoc"], ["chunks", "u8list"]],
+  keys: ["assoc_id"],
+  keyRequired,
+});
+const THLDS: [string, Field][] = [
+  ["assoc_id", "assoc"],
+  ["address", "addr"],
+  ["pathmaxrxt", "u16"],
+  ["pathpfthld", "u16"],
+];
+const U64 = (names: string[]) =>
+  names.map((n) => [n, "u64"] as [string, Field]);
+const REC_EXT = {
+  sctp_auth_chunk: {
+    tag: "sctp_authchunk",
+    fields: [["chunk", "u8"]],
+    keys: [],
+  },
+  sctp_hmac_ident: {
+    tag: "sctp_hmacalgo",
+    fields: [["idents", "hmac_ids"]],
+    keys: [],
+  },
+  sctp_auth_key: {
+    tag: "sctp_authkey",
+    fields: [["assoc_id", "assoc"], ["keynumber", "u16"], ["key", "bytes"]],
+    keys: [],
+  },
+  sctp_remote_udp_encaps_port: {
+    tag: "sctp_udpencaps",
+    fields: [["assoc_id", "assoc"], ["address", "addr"], ["port", "u16"]],
+    keys: ["assoc_id", "address"],
+  },
+  sctp_peer_addr_thlds: {
+    tag: "sctp_paddrthlds",
+    fields: THLDS,
+    keys: ["assoc_id", "address"],
+  },
+  sctp_peer_addr_thlds_v2: {
+    tag: "sctp_paddrthlds_v2",
+    fields: [...THLDS, ["pathcpthld", "u16"]],
+    keys: ["assoc_id", "address"],
+    // the kernel's "no primary-path switchover" value: a set that gives
+    // only pathpfthld must not fail the pathpfthld <= pathcpthld check
+    defaults: { pathcpthld: 0xffff },
+  },
+  sctp_plpmtud_probe_interval: {
+    tag: "sctp_probeinterval",
+    fields: [["assoc_id", "assoc"], ["address", "addr"], ["interval", "u32"]],
+    keys: ["assoc_id", "address"],
+  },
+  sctp_get_assoc_stats: {
+    tag: "sctp_assoc_stats",
+    fields: [
+      ["assoc_id", "assoc"],
+      ["obs_rto_ipaddr", "addr"],
+      ...U64([
+        "maxrto",
+        "isacks",
+        "osacks",
+        "opackets",
+        "ipackets",
+        "rtxchunks",
+        "outofseqtsns",
+        "idupchunks",
+        "gapcnt",
+        "ouodchunks",
+        "iuodchunks",
+        "oodchunks",
+        "iodchunks",
+        "octrlchunks",
+        "ictrlchunks",
+      ]),
+    ],
+    keys: ["assoc_id"],
+    keyRequired: true,
+  },
+} satisfies Record<string, RecordDef>;
+
 /**
  * Whether `name` is a kernel option: an own property of KERNEL_OPTS, never
  * one inherited from Object.prototype (`constructor`, `toString`).
@@ -417,6 +511,60 @@ export const KERNEL_OPTS: Record<string, OptDef> = {
   sctp_expose_potentially_failed_state: {
     id: OPT.EXPOSE_PF_STATE,
     kind: assocValue({ enum: ["unset", "disable", "enable"] }),
+  },
+  // ---- AUTH, UDP encapsulation, paths, statistics ----
+  sctp_auth_chunk: {
+    id: OPT.AUTH_CHUNK,
+    kind: REC_EXT.sctp_auth_chunk,
+    writeonly: true,
+  },
+  sctp_hmac_ident: { id: OPT.HMAC_IDENT, kind: REC_EXT.sctp_hmac_ident },
+  sctp_auth_key: {
+    id: OPT.AUTH_KEY,
+    kind: REC_EXT.sctp_auth_key,
+    writeonly: true,
+  },
+  sctp_auth_active_key: { id: OPT.AUTH_ACTIVE_KEY, kind: AUTHKEYID },
+  sctp_auth_deactivate_key: {
+    id: OPT.AUTH_DEACTIVATE_KEY,
+    kind: AUTHKEYID,
+    writeonly: true,
+  },
+  sctp_auth_delete_key: {
+    id: OPT.AUTH_DELETE_KEY,
+    kind: AUTHKEYID,
+    writeonly: true,
+  },
+  sctp_peer_auth_chunks: {
+    id: OPT.PEER_AUTH_CHUNKS,
+    kind: AUTHCHUNKS(true),
+    readonly: true,
+  },
+  sctp_local_auth_chunks: {
+    id: OPT.LOCAL_AUTH_CHUNKS,
+    kind: AUTHCHUNKS(false),
+    readonly: true,
+  },
+  sctp_remote_udp_encaps_port: {
+    id: OPT.REMOTE_UDP_ENCAPS_PORT,
+    kind: REC_EXT.sctp_remote_udp_encaps_port,
+  },
+  sctp_peer_addr_thlds: {
+    id: OPT.PEER_ADDR_THLDS,
+    kind: REC_EXT.sctp_peer_addr_thlds,
+  },
+  sctp_peer_addr_thlds_v2: {
+    id: OPT.PEER_ADDR_THLDS_V2,
+    kind: REC_EXT.sctp_peer_addr_thlds_v2,
+  },
+  sctp_plpmtud_probe_interval: {
+    id: OPT.PLPMTUD_PROBE_INTERVAL,
+    kind: REC_EXT.sctp_plpmtud_probe_interval,
+  },
+  sctp_get_assoc_stats: {
+    id: OPT.GET_ASSOC_STATS,
+    kind: REC_EXT.sctp_get_assoc_stats,
+    readonly: true,
   },
 };
 

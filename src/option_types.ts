@@ -450,7 +450,10 @@ export type SctpReadOnlyOptionName =
   | "sctp_status"
   | "sctp_get_peer_addr_info"
   | "sctp_pr_assoc_status"
-  | "sctp_pr_stream_status";
+  | "sctp_pr_stream_status"
+  | "sctp_peer_auth_chunks"
+  | "sctp_local_auth_chunks"
+  | "sctp_get_assoc_stats";
 
 /**
  * The settable options whose value is a record (set partially).

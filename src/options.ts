@@ -45,6 +45,12 @@ const PADDR_STATES: readonly (string | undefined)[] = L.PS_STATES;
 
 /** Most u32 items of a `u32list` field (the shim's bound: 2048 streams). */
 const LIST_MAX = 2048;
+/** Most bytes of a `bytes` field (an AUTH key; the shim's bound). */
+const BYTES_MAX = 4096;
+/** Most items of a `u8list` / `hmac_ids` field (the shim's bound). */
+const SHORT_LIST_MAX = 256;
+/** HMAC identifiers (RFC 4895), by their IANA number. */
+const HMAC_IDS: Record<string, number> = { sha1: 1, sha256: 3 };
 
 function fieldSlots(t: Field): number {
   switch (t) {
@@ -56,6 +62,11 @@ function fieldSlots(t: Field): number {
       return 2;
     case "u32list":
       return 1 + LIST_MAX;
+    case "u8list":
+    case "hmac_ids":
+      return 1 + SHORT_LIST_MAX;
+    case "bytes":
+      return 1 + BYTES_MAX / 4;
     default:
       return 1;
   }
@@ -112,6 +123,36 @@ function writeField(
     case "u16":
       dv.setUint32(off, v === undefined ? 0 : uintField(v, 16, what), true);
       return 4;
+    case "u8":
+      dv.setUint32(off, v === undefined ? 0 : uintField(v, 8, what), true);
+      return 4;
+    case "hmac_ids":
+      return writeList(off, v, what, (x, w) => {
+        if (typeof x === "string") {
+          if (!Object.hasOwn(HMAC_IDS, x)) {
+            throw new TypeError(`${w}: expected sha1, sha256 or a number`);
+          }
+          return HMAC_IDS[x];
+        }
+        return uintField(x, 16, w);
+      });
+    case "u8list":
+      return writeList(off, v, what, (x, w) => uintField(x, 8, w));
+    case "bytes": {
+      let b: Uint8Array;
+      if (typeof v === "string") b = new TextEncoder().encode(v);
+      else if (v instanceof Uint8Array) b = v;
+      else if (v === undefined) b = new Uint8Array(0);
+      else throw new TypeError(`${what}: expected a Uint8Array or a string`);
+      if (b.length > BYTES_MAX) {
+        throw new RangeError(`${what}: more than ${BYTES_MAX} bytes`);
+      }
+      dv.setUint32(off, b.length, true);
+      buf.set(b, off + 4);
+      const padded = (b.length + 3) & ~3;
+      buf.fill(0, off + 4 + b.length, off + 4 + padded);
+      return 4 + padded;
+    }
     case "u32":
     case "assoc":
       dv.setUint32(off, v === undefined ? 0 : uintField(v, 32, what), true);
@@ -148,6 +189,34 @@ function writeField(
     default:
       throw new TypeError(`${what}: read-only field`);
   }
+}
+
+/** A short list (a count slot, then one slot per item). */
+function writeList(
+  off: number,
+  v: unknown,
+  what: string,
+  item: (x: unknown, what: string) => number,
+): number {
+  if (v === undefined) v = [];
+  if (!Array.isArray(v)) throw new TypeError(`${what}: expected a list`);
+  if (v.length > SHORT_LIST_MAX) {
+    throw new RangeError(`${what}: more than ${SHORT_LIST_MAX} items`);
+  }
+  dv.setUint32(off, v.length, true);
+  v.forEach((x, i) =>
+    dv.setUint32(off + 4 + 4 * i, item(x, `${what}[${i}]`), true)
+  );
+  return 4 + 4 * v.length;
+}
+
+/** A list field read back: its items (at most `max`). */
+function readList(off: number, max: number): number[] {
+  const n = Math.min(dv.getUint32(off, true), max);
+  return Array.from(
+    { length: n },
+    (_, i) => dv.getUint32(off + 4 + 4 * i, true),
+  );
 }
 
 /** An enum name -> its index, or a list of bit names -> the bits. */
@@ -201,6 +270,14 @@ function readField(off: number, t: Field): unknown {
       return PADDR_STATES[u];
     case "paddrinfo":
       return readRecord(off, PADDRINFO);
+    case "u32list":
+      return readList(off, LIST_MAX);
+    case "u8list":
+      return readList(off, SHORT_LIST_MAX);
+    case "hmac_ids":
+      return readList(off, SHORT_LIST_MAX).map((x) =>
+        Object.keys(HMAC_IDS).find((k) => HMAC_IDS[k] === x) ?? x
+      );
     default:
       return u;
   }

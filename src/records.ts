@@ -119,7 +119,8 @@ export type PaddrChangeState =
   | "addr_removed"
   | "addr_added"
   | "addr_made_prim"
-  | "addr_confirmed";
+  | "addr_confirmed"
+  | "addr_potentially_failed";
 
 /**
  * An `{IP, Port}` address of an option or event.

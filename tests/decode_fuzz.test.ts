@@ -459,14 +459,21 @@ describe("decodeNotification", () => {
         assert.deepEqual(ev.data, b);
       }
     }
-    // assoc_change state 5 and paddr_change state 6 do not exist
+    // assoc_change state 5 and paddr_change state 7 do not exist
     assert.equal(
       decodeNotification(assocChange(5, 0, 1, 1, 1)).type,
       "sctp_unknown_event",
     );
     assert.equal(
-      decodeNotification(paddrChange([127, 0, 0, 1], 1, 6, 0, 1)).type,
+      decodeNotification(paddrChange([127, 0, 0, 1], 1, 7, 0, 1)).type,
       "sctp_unknown_event",
+    );
+    // paddr_change state 6 is SCTP_ADDR_POTENTIALLY_FAILED
+    const pf = decodeNotification(paddrChange([127, 0, 0, 1], 1, 6, 0, 1));
+    assert.equal(pf.type, "sctp_paddr_change");
+    assert.equal(
+      (pf as { state?: string }).state,
+      "addr_potentially_failed",
     );
   });
 
