@@ -209,11 +209,14 @@ export function optionHint(name: string): string {
     : undefined;
   if (f === undefined) return "";
   const s = feature(f);
+  // (the sysctl as this process's network namespace has it: a socket
+  // opened in another namespace (open({ netns })) has that one's)
   if (s.enabled) {
     return ` (needs ${f.replace("_", " ")} on both sides of the association; ` +
-      `${s.sysctl} = ${s.value} here)`;
+      `${s.sysctl} = ${s.value} in this process's network namespace)`;
   }
   return ` (needs ${f.replace("_", " ")}: ${s.sysctl} is ${
     s.value ?? "unreadable"
-  } here; ${s.hint}, or set the option on the socket before it associates)`;
+  } in this process's network namespace; ${s.hint}, or set the option on ` +
+    "the socket before it associates)";
 }
