@@ -46,8 +46,12 @@ export async function openBound(
       ...(init ? { sctp_initmsg: init } : {}),
     });
   } catch (e) {
-    const where = addrs.length ? addrs[0] : family === "inet6" ? "::" : "any";
-    throw new Fatal(describeError(e, `bind ${where} port ${port}`));
+    const what = addrs.length
+      ? `bind ${addrs[0]} port ${port}`
+      : port
+      ? `bind ${family === "inet6" ? "::" : "any"} port ${port}`
+      : "open";
+    throw new Fatal(describeError(e, what));
   }
   if (addrs.length > 1) {
     try {

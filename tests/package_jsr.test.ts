@@ -103,11 +103,38 @@ describe("package: JSR import over HTTP", () => {
         "examples/echo_demo.ts",
         "c/sctp_shim.c",
         "shim/manifest.ts",
+        "cli/sctpcat.ts",
       ]
     ) {
       assert.ok(files.includes(f), `${f} in the JSR file set`);
     }
     assert.ok(!files.some((f) => f.startsWith("tests/")), "no tests published");
+    // the two entry points: the library and the sctpcat tool
+    const meta = JSON.parse(readFileSync(join(ROOT, "deno.json"), "utf8"));
+    assert.deepEqual(meta.exports, {
+      ".": "./mod.ts",
+      "./sctpcat": "./cli/sctpcat.ts",
+    });
+  });
+
+  it("runs the sctpcat entry point from the served set: --help and check", async () => {
+    const cache = mkdtempSync(join(tmp, "cache-"));
+    const url = `http://${host}/cli/sctpcat.ts`;
+    const help = await deno(url, cache, ["-A"], {}, process.env.PATH);
+    assert.equal(help.code, 2, help.stderr); // no command: the usage
+    assert.match(help.stderr, /^usage:$/m);
+    const check = await run(DENO, [
+      "run",
+      "--no-prompt",
+      "--no-check",
+      "-A",
+      url,
+      "check",
+    ], { env: { ...env, SCTP_SHIM_CACHE: cache } });
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+    assert.match(check.stdout, /^SCTP: available/m);
+    // the prebuilt shim, fetched from the served set into the cache
+    assert.match(check.stdout, new RegExp(`^shim: ${cache}/prebuilt-`, "m"));
   });
 
   it("echoes with the prebuilt shim, no cc on PATH; a second run needs no network", async () => {

@@ -17,7 +17,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import process from "node:process";
 import { baseEnv, BUN, ROOT, run } from "./fixtures/package_util.ts";
 
@@ -89,6 +89,7 @@ describe("package: npm tarball installed with bun", () => {
       "package.json",
       "poller_worker.js",
       "prebuilt",
+      "sctpcat.js",
     ]);
     // nothing but the package itself in node_modules
     assert.deepEqual(
@@ -98,6 +99,8 @@ describe("package: npm tarball installed with bun", () => {
     const meta = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
     assert.equal(meta.name, NAME);
     assert.equal(meta.exports["."].types, "./mod.d.ts");
+    assert.equal(meta.exports["./sctpcat"], "./sctpcat.js");
+    assert.deepEqual(meta.bin, { sctpcat: "./sctpcat.js" });
     assert.equal(meta.dependencies, undefined);
     const deno = JSON.parse(readFileSync(join(ROOT, "deno.json"), "utf8"));
     assert.equal(deno.name, NAME);
@@ -125,6 +128,39 @@ describe("package: npm tarball installed with bun", () => {
     assert.match(r.stdout, /echo ok ping/);
     // the prebuilt shim was used in place: nothing built into the cache
     assert.deepEqual(readdirSync(cache), []);
+  });
+
+  it("installs the sctpcat bin, which runs under bun by its shebang", async () => {
+    assert.ok(
+      installed,
+      "the package was not installed (see the install test)",
+    );
+    const pkg = join(proj, "node_modules", NAME);
+    const js = readFileSync(join(pkg, "sctpcat.js"), "utf8");
+    assert.ok(js.startsWith("#!/usr/bin/env bun\n"), js.slice(0, 40));
+    // the library is not bundled twice: the tool imports the package's mod.js
+    assert.match(js, /from "\.\/mod\.js"/);
+    assert.doesNotMatch(js, /mod\.ts/);
+    const sctpcat = join(proj, "node_modules/.bin/sctpcat");
+    assert.ok(statSync(sctpcat).isFile(), "node_modules/.bin/sctpcat");
+    // `env bun` finds the project's bun; no cc on PATH
+    const path = `${dirname(BUN)}:${mkdtempSync(join(tmp, "bin-"))}`;
+    const help = await run(sctpcat, ["--help"], {
+      env: { ...env, PATH: path },
+      cwd: proj,
+    });
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /^usage:\n {2}sctpcat listen/);
+    const check = await run(sctpcat, ["check"], {
+      env: { ...env, PATH: path, SCTP_SHIM_CACHE: join(tmp, "cache-check") },
+      cwd: proj,
+    });
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+    assert.match(check.stdout, /^SCTP: available/m);
+    assert.match(
+      check.stdout,
+      new RegExp(`^shim: ${pkg.replaceAll(".", "\\.")}/prebuilt/`, "m"),
+    );
   });
 
   // tsc only loads for over a minute in the emulated VM: one run for both
