@@ -15,7 +15,7 @@ import {
   type SctpSocket,
 } from "../mod.ts";
 
-export const MAXSZ = 65536;
+export const MAXSZ = 1 << 20; // the largest message (the matrix's 1 MiB)
 const P = new Uint8Array(MAXSZ + 256);
 for (let i = 0; i < P.length; i++) P[i] = (i * 131 + 17) & 255;
 const PB = Buffer.from(P.buffer, P.byteOffset, P.byteLength);

@@ -8,6 +8,9 @@
  *   sctp_bench fanin   assocs=100 msgs=20 reps=3
  *   sctp_bench streams streams=64 count=6400 size=1024 reps=3
  *
+ * With role=server|client the endpoints are separate processes (bench/run.ts
+ * starts the binary twice); see "separate-process peers" at the end.
+ *
  * Both endpoints live in this process: the receiving side (server) runs in
  * its own thread, the sending side (client) in the main thread, blocking
  * sockets. Prints one JSON line: {"impl":"c","workload":..,"ok":..,"runs":[..]}.
@@ -33,7 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAXSZ 65536
+#define MAXSZ (1 << 20) /* largest message (the matrix's 1 MiB) */
 #define PATLEN (MAXSZ + 256)
 #define BUFSZ (1 << 20) /* SO_SNDBUF, SO_RCVBUF (all impls) */
 
@@ -310,7 +313,16 @@ static void *echo_main(void *p) {
   return NULL;
 }
 
+static int peer_main(int argc, char **argv);
+
 int main(int argc, char **argv) {
+  if (argc >= 2)
+    for (int i = 2; i < argc; i++)
+      if (!strncmp(argv[i], "role=", 5)) {
+        for (int j = 0; j < PATLEN; j++) P[j] = (uint8_t)(j * 131 + 17);
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        return peer_main(argc, argv);
+      }
   if (argc < 2) {
     fprintf(stderr, "usage: sctp_bench tput|rtt|fanin|streams key=value...\n");
     return 2;
@@ -390,4 +402,327 @@ int main(int argc, char **argv) {
     return 2;
   }
   return failure[0] ? 1 : 0;
+}
+
+/* ---- separate-process peers (role=server|client) ----
+ *
+ * bench/run.ts starts this binary twice: role=server prints
+ * {"ready":1,"port":P}, then role=client port=P connects and prints
+ * {"ready":1}. Then, per "go" line on the client's stdin, one repetition:
+ *
+ *   tput   the client sends messages of `size` bytes round-robin over
+ *          `streams` streams until `count` are sent or `secs` seconds have
+ *          passed, then an 8-byte marker (seq = the number sent, tag
+ *          0xFFFFFFFF); it reports {"rep":{"t0":ms,"n":n}} (t0: wall clock
+ *          before the first send). The server checks every message and at the
+ *          marker's count reports {"rep":{"t1":ms,"n":n}} (t1: the last
+ *          message). The orchestrator's rate is n / (t1 - t0).
+ *   rtt    the server echoes; the client pings and reports median, p99,
+ *          p99.9 RTT.
+ *   fanin  the client opens `assocs` sockets (ctype=0: one-to-many,
+ *          ctype=1: one-to-one), one association each; reports the setup
+ *          rate and its RSS per association in its ready line; per go,
+ *          `msgs` messages on each association; the server counts
+ *          SCTP_COMM_UP events (reports {"up":N,"rss_per_assoc":..}) and
+ *          reports each round as tput's. A "close" line closes everything
+ *          and exits (the orchestrator times it).
+ *
+ * sndbuf=/recbuf= (bytes, 0 = not set: the kernel's defaults) apply to the
+ * role's sockets. A message larger than the send buffer fails with EMSGSIZE
+ * in the kernel; the client then raises SO_SNDBUF to the message's size once
+ * (what the library does), so the kernel-default cells at 1 MiB run.
+ */
+#define MARK 0xFFFFFFFFu
+
+static double wall_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int psock(int type, long sndbuf, long rcvbuf, int assoc_events) {
+  int fd = socket(AF_INET, type, IPPROTO_SCTP);
+  if (fd < 0) { fail("socket: %s", strerror(errno)); return -1; }
+  struct sctp_initmsg im = {.sinit_num_ostreams = 64, .sinit_max_instreams = 64};
+  setsockopt(fd, IPPROTO_SCTP, SCTP_INITMSG, &im, sizeof im);
+  struct sctp_event_subscribe ev;
+  memset(&ev, 0, sizeof ev);
+  ev.sctp_data_io_event = 1;
+  ev.sctp_association_event = (uint8_t)assoc_events;
+  setsockopt(fd, IPPROTO_SCTP, SCTP_EVENTS, &ev, sizeof ev);
+  int one = 1;
+  setsockopt(fd, IPPROTO_SCTP, SCTP_NODELAY, &one, sizeof one);
+  int v;
+  if (sndbuf > 0) {
+    v = (int)sndbuf;
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof v);
+  }
+  if (rcvbuf > 0) {
+    v = (int)rcvbuf;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof v);
+  }
+  return fd;
+}
+
+/* sends one message: named (one-to-many: to srv_addr) or not (one-to-one);
+ * on EMSGSIZE raises SO_SNDBUF to the message's size once */
+static int psend(int fd, const uint8_t *m, size_t len, uint16_t stream,
+                 int named) {
+  for (int tries = 0;; tries++) {
+    union {
+      char buf[CMSG_SPACE(sizeof(struct sctp_sndrcvinfo))];
+      struct cmsghdr align;
+    } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    struct iovec iov = {.iov_base = (void *)m, .iov_len = len};
+    struct msghdr msg = {0};
+    if (named) {
+      msg.msg_name = &srv_addr;
+      msg.msg_namelen = sizeof srv_addr;
+    }
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = ctl.buf;
+    msg.msg_controllen = sizeof ctl.buf;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = IPPROTO_SCTP;
+    c->cmsg_type = SCTP_SNDRCV;
+    c->cmsg_len = CMSG_LEN(sizeof(struct sctp_sndrcvinfo));
+    ((struct sctp_sndrcvinfo *)(void *)CMSG_DATA(c))->sinfo_stream = stream;
+    if (sendmsg(fd, &msg, MSG_NOSIGNAL) >= 0) return 0;
+    if (errno == EINTR) continue;
+    if (errno == EMSGSIZE && tries == 0) {
+      int v = (int)len;
+      setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof v);
+      continue;
+    }
+    fail("sendmsg: %s", strerror(errno));
+    return -1;
+  }
+}
+
+/* receives one whole message into buf; *notif: an SCTP_COMM_UP event
+ * (returns 0), other events are skipped */
+static ssize_t precv(int fd, uint8_t *buf, size_t cap,
+                     struct sctp_sndrcvinfo *info, int *up) {
+  size_t got = 0;
+  *up = 0;
+  for (;;) {
+    union {
+      char buf[256];
+      struct cmsghdr align;
+    } ctl;
+    struct iovec iov = {.iov_base = buf + got, .iov_len = cap - got};
+    struct msghdr msg = {0};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = ctl.buf;
+    msg.msg_controllen = sizeof ctl.buf;
+    ssize_t r = recvmsg(fd, &msg, 0);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      fail("recvmsg: %s", strerror(errno));
+      return -1;
+    }
+    if (msg.msg_flags & MSG_NOTIFICATION) {
+      if (!(msg.msg_flags & MSG_EOR)) { fail("partial notification"); return -1; }
+      const union sctp_notification *sn = (const void *)(buf + got);
+      if (sn->sn_header.sn_type == SCTP_ASSOC_CHANGE &&
+          sn->sn_assoc_change.sac_state == SCTP_COMM_UP) {
+        *up = 1;
+        return 0;
+      }
+      continue;
+    }
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+      if (c->cmsg_level == IPPROTO_SCTP && c->cmsg_type == SCTP_SNDRCV)
+        memcpy(info, CMSG_DATA(c), sizeof *info);
+    got += r;
+    if (msg.msg_flags & MSG_EOR) return (ssize_t)got;
+    if (got >= cap) { fail("message too large"); return -1; }
+  }
+}
+
+static void perr(void) {
+  printf("{\"ok\":false,\"error\":\"%s\"}\n", failure);
+  exit(1);
+}
+
+/* the stepped gate of a peer client: 1 for "go", 0 for "close" or EOF */
+static int pgate(void) {
+  char line[64];
+  if (!fgets(line, sizeof line, stdin)) return 0;
+  return strncmp(line, "close", 5) != 0;
+}
+
+static int srv_fd = -1;
+/* fanin server: a "close" line (or EOF) on stdin closes the socket and exits */
+static void *srv_closer(void *p) {
+  (void)p;
+  char line[64];
+  while (fgets(line, sizeof line, stdin) && strncmp(line, "close", 5)) {
+  }
+  double t = wall_ms();
+  close(srv_fd);
+  printf("{\"closed_ms\":%.1f}\n", wall_ms() - t);
+  fflush(stdout);
+  _exit(0);
+  return NULL;
+}
+
+static int peer_main(int argc, char **argv) {
+  const char *w = argv[1];
+  int server_role = 0;
+  for (int i = 2; i < argc; i++)
+    if (!strcmp(argv[i], "role=server")) server_role = 1;
+  long size = arg(argc, argv, "size", 64);
+  long sndbuf = arg(argc, argv, "sndbuf", 0), rcvbuf = arg(argc, argv, "recbuf", 0);
+  int fanin = !strcmp(w, "fanin");
+  if (size < 8 || size > MAXSZ) { fprintf(stderr, "bad size\n"); return 2; }
+  if (strcmp(w, "tput") && strcmp(w, "rtt") && !fanin) {
+    fprintf(stderr, "unknown workload %s\n", w);
+    return 2;
+  }
+  uint8_t *buf = malloc(MAXSZ + 64), *sbuf = malloc(MAXSZ + 64);
+  struct sctp_sndrcvinfo info;
+  int up;
+  if (server_role) {
+    long rss0 = rss_bytes();
+    int fd = psock(SOCK_SEQPACKET, sndbuf, rcvbuf, fanin);
+    if (fd < 0) perr();
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd, (void *)&a, sizeof a) < 0 || listen(fd, 1024) < 0) {
+      fail("bind/listen: %s", strerror(errno));
+      perr();
+    }
+    socklen_t l = sizeof a;
+    getsockname(fd, (void *)&a, &l);
+    printf("{\"ready\":1,\"port\":%d}\n", ntohs(a.sin_port));
+    if (!strcmp(w, "rtt")) {
+      for (;;) {
+        ssize_t n = precv(fd, buf, MAXSZ + 64, &info, &up);
+        if (n < 0) perr();
+        if (up) continue;
+        if (xsend(fd, buf, n, info.sinfo_assoc_id, info.sinfo_stream)) perr();
+      }
+    }
+    long assocs = arg(argc, argv, "assocs", 0), msgs = arg(argc, argv, "msgs", 1);
+    if (fanin) {
+      srv_fd = fd;
+      pthread_t th;
+      pthread_create(&th, NULL, srv_closer, NULL);
+    }
+    long nup = 0;
+    double up0 = 0;
+    long ntags = fanin ? assocs : 64;
+    uint32_t *next = calloc(ntags, sizeof *next);
+    for (;;) { /* rounds */
+      long got = 0, want = fanin ? assocs * msgs : -1;
+      double t1 = 0;
+      /* next[] runs on across rounds, as the clients' sequence numbers do */
+      while (want < 0 || got < want) {
+        ssize_t n = precv(fd, buf, MAXSZ + 64, &info, &up);
+        if (n < 0) perr();
+        if (up) {
+          if (nup++ == 0) up0 = wall_ms();
+          if (nup == assocs)
+            printf("{\"up\":%ld,\"up_s\":%.3f,\"rss_per_assoc\":%.0f}\n", nup,
+                   (wall_ms() - up0) / 1e3, (double)(rss_bytes() - rss0) / assocs);
+          continue;
+        }
+        uint32_t seq, tag = 0;
+        memcpy(&seq, buf, 4);
+        if (n >= 8) memcpy(&tag, buf + 4, 4);
+        if (n == 8 && tag == MARK) { want = seq; continue; }
+        if (tag >= (uint32_t)ntags) { fail("bad tag %u", tag); perr(); }
+        if (!fanin && info.sinfo_stream != tag) {
+          fail("message of stream %u arrived on stream %u", tag, info.sinfo_stream);
+          perr();
+        }
+        if (check(buf, n, (uint32_t)size, next[tag], tag)) perr();
+        next[tag]++;
+        got++;
+        t1 = wall_ms();
+      }
+      printf("{\"rep\":{\"t1\":%.3f,\"n\":%ld}}\n", t1, got);
+    }
+  }
+  /* client */
+  long port = arg(argc, argv, "port", 0);
+  srv_addr.sin_family = AF_INET;
+  srv_addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  srv_addr.sin_port = htons((uint16_t)port);
+  int ctype = (int)arg(argc, argv, "ctype", 0);
+  long n = fanin ? arg(argc, argv, "assocs", 1) : 1;
+  int *cl = malloc(n * sizeof *cl);
+  long rss0 = rss_bytes();
+  double t0 = wall_ms();
+  for (long i = 0; i < n; i++) {
+    cl[i] = psock(ctype ? SOCK_STREAM : SOCK_SEQPACKET, sndbuf, rcvbuf, 0);
+    if (cl[i] < 0) perr();
+    if (connect(cl[i], (void *)&srv_addr, sizeof srv_addr) < 0) {
+      fail("connect %ld: %s", i, strerror(errno));
+      perr();
+    }
+  }
+  double setup = (wall_ms() - t0) / 1e3;
+  if (fanin)
+    printf("{\"ready\":1,\"assocs_per_s\":%.1f,\"rss_per_assoc\":%.0f}\n", n / setup,
+           (double)(rss_bytes() - rss0) / n);
+  else
+    printf("{\"ready\":1}\n");
+  if (!strcmp(w, "rtt")) {
+    long count = arg(argc, argv, "count", 1000);
+    long warm = count / 10 + 1;
+    double *lat = malloc(count * sizeof *lat);
+    uint32_t seq = 0;
+    while (pgate()) {
+      for (long i = 0; i < count + warm; i++) {
+        fill(sbuf, (uint32_t)size, seq, 0);
+        double a = now();
+        if (psend(cl[0], sbuf, size, 0, 1)) perr();
+        ssize_t r;
+        do r = precv(cl[0], buf, MAXSZ + 64, &info, &up); while (r == 0 && up);
+        double b = now();
+        if (r < 0 || check(buf, r, (uint32_t)size, seq, 0)) perr();
+        seq++;
+        if (i >= warm) lat[i - warm] = (b - a) * 1e6;
+      }
+      qsort(lat, count, sizeof *lat, cmpd);
+      printf("{\"rep\":{\"median_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f}}\n",
+             lat[count / 2], lat[(long)(count * 0.99)], lat[(long)(count * 0.999)]);
+    }
+    return 0;
+  }
+  long count = arg(argc, argv, "count", 1000), msgs = arg(argc, argv, "msgs", 1);
+  double secs = (double)arg(argc, argv, "secs", 0);
+  int streams = (int)arg(argc, argv, "streams", 1);
+  uint32_t *seq = calloc(fanin ? n : 64, sizeof *seq);
+  while (pgate()) {
+    double start = wall_ms();
+    long sent = 0;
+    if (fanin) {
+      for (long m = 0; m < msgs; m++)
+        for (long i = 0; i < n; i++) {
+          fill(sbuf, (uint32_t)size, seq[i]++, (uint32_t)i);
+          if (psend(cl[i], sbuf, size, 0, !ctype)) perr();
+          sent++;
+        }
+    } else {
+      for (; sent < count; sent++) {
+        if (secs > 0 && sent > 0 && wall_ms() - start > secs * 1e3) break;
+        uint32_t tag = (uint32_t)(sent % streams);
+        fill(sbuf, (uint32_t)size, seq[tag]++, tag);
+        if (psend(cl[0], sbuf, size, (uint16_t)tag, 1)) perr();
+      }
+      uint32_t mk[2] = {(uint32_t)sent, MARK};
+      if (psend(cl[0], (uint8_t *)mk, 8, 0, 1)) perr();
+    }
+    printf("{\"rep\":{\"t0\":%.3f,\"n\":%ld}}\n", start, sent);
+  }
+  double t = wall_ms();
+  for (long i = 0; i < n; i++) close(cl[i]);
+  printf("{\"closed_ms\":%.1f}\n", wall_ms() - t);
+  return 0;
 }

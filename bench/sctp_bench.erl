@@ -15,6 +15,12 @@
 -define(BUF, 1048576).
 
 main([W | Args]) ->
+    case [R || "role=" ++ R <- Args] of
+        [Role] -> peer(W, Role, [A || A <- Args, not lists:prefix("role=", A)]);
+        _ -> inproc(W, Args)
+    end.
+
+inproc(W, Args) ->
     Kv = [list_to_tuple(string:split(A, "=")) || A <- Args],
     Arg = fun(K, D) ->
                   case lists:keyfind(K, 1, Kv) of
@@ -43,8 +49,9 @@ main([W | Args]) ->
 
 escape(S) -> [case C of $" -> $'; $\\ -> $/; $\n -> $\s; _ -> C end || C <- S].
 
-pattern() ->
-    list_to_binary([(I * 131 + 17) band 255 || I <- lists:seq(0, 65536 + 255)]).
+pattern() -> pattern(65536).
+pattern(Max) ->
+    list_to_binary([(I * 131 + 17) band 255 || I <- lists:seq(0, Max + 255)]).
 
 msg(P, Size, Seq, Tag) ->
     [<<Seq:32/little, Tag:32/little>>, binary:part(P, (Seq + Tag) band 255, Size - 8)].
@@ -247,3 +254,228 @@ vm_bytes() ->
     timer:sleep(100),
     [erlang:garbage_collect(Pid) || Pid <- processes()],
     erlang:memory(total).
+
+%% ---- separate-process peers (role=server|client) ----
+%% The protocol of the separate-process mode of bench/sctp_bench.c (see the
+%% comment there). Buffers only when set (sndbuf=/recbuf= non-zero); the
+%% user-space `buffer` holds the largest message. gen_sctp's send returns
+%% {error, eagain} when the send buffer is full instead of waiting: the
+%% client retries after 1 ms, as an Erlang user has to; {error, emsgsize}
+%% (a message larger than the send buffer) raises sndbuf once.
+-define(MARK, 16#FFFFFFFF).
+
+popts(Arg) ->
+    Size = Arg("size", 64),
+    [binary, {active, false}, {buffer, max(Size, 65536) + 1024},
+     {sctp_nodelay, true},
+     {sctp_initmsg, #sctp_initmsg{num_ostreams = 64, max_instreams = 64}}]
+    ++ [{sndbuf, V} || V <- [Arg("sndbuf", 0)], V > 0]
+    ++ [{recbuf, V} || V <- [Arg("recbuf", 0)], V > 0].
+
+say(Fmt, A) -> io:format(Fmt ++ "~n", A).
+
+wall_ms() -> os:system_time(microsecond) / 1000.
+
+rss() ->
+    {ok, B} = file:read_file("/proc/self/statm"),
+    [_, R | _] = string:lexemes(binary_to_list(B), " \n"),
+    list_to_integer(R) * 4096.
+
+pfail(Why) ->
+    say("{\"ok\":false,\"error\":\"~s\"}", [escape(lists:flatten(io_lib:format("~p", [Why])))]),
+    erlang:halt(1).
+
+peer(W, Role, Args) ->
+    Kv = [list_to_tuple(string:split(A, "=")) || A <- Args],
+    Arg = fun(K, D) ->
+                  case lists:keyfind(K, 1, Kv) of
+                      {_, V} -> list_to_integer(V);
+                      false -> D
+                  end
+          end,
+    try
+        case Role of
+            "server" -> pserver(W, Arg);
+            "client" -> pclient(W, Arg)
+        end,
+        erlang:halt(0)
+    catch
+        throw:Why -> pfail(Why);
+        C:E:St -> pfail({C, E, hd(St)})
+    end.
+
+psend(C, A, Stream, Msg) -> psend(C, A, Stream, Msg, false).
+psend(C, A, Stream, Msg, Grown) ->
+    case gen_sctp:send(C, A, Stream, Msg) of
+        ok -> ok;
+        {error, eagain} -> timer:sleep(1), psend(C, A, Stream, Msg, Grown);
+        {error, emsgsize} when not Grown ->
+            %% larger than the send buffer: raise it to the message's size
+            %% once, as the C client and the library do
+            ok = inet:setopts(C, [{sndbuf, iolist_size(Msg)}]),
+            psend(C, A, Stream, Msg, true);
+        {error, E} -> throw({send, E})
+    end.
+
+pserver(W, Arg) ->
+    Rss0 = rss(),
+    Mem0 = erlang:memory(total),
+    Size = Arg("size", 64),
+    P = pattern(Size),
+    {ok, S} = gen_sctp:open(0, [{ip, {127, 0, 0, 1}} | popts(Arg)]),
+    ok = gen_sctp:listen(S, true),
+    {ok, Port} = inet:port(S),
+    say("{\"ready\":1,\"port\":~w}", [Port]),
+    case W of
+        "rtt" -> pecho(S);
+        _ ->
+            Fanin = W =:= "fanin",
+            Assocs = Arg("assocs", 0),
+            Fanin andalso spawn(fun() -> closer(S) end),
+            Want = case Fanin of true -> Assocs * Arg("msgs", 1); false -> -1 end,
+            prounds(S, P, Size, Fanin, Want, #{}, {Assocs, 0, 0, {Rss0, Mem0}})
+    end.
+
+closer(S) ->
+    case io:get_line("") of
+        "close" ++ _ -> ok;
+        eof -> ok;
+        {error, _} -> ok;
+        _ -> closer(S)
+    end,
+    T = wall_ms(),
+    gen_sctp:close(S),
+    say("{\"closed_ms\":~.1f}", [wall_ms() - T]),
+    erlang:halt(0).
+
+%% Next (the next sequence number per tag) runs on across rounds, as the
+%% client's sequence numbers do
+prounds(S, P, Size, Fanin, Want, Next, Up) ->
+    {Got, T1, Next2, Up2} = pround(S, P, Size, Fanin, Want, 0, 0, Next, Up),
+    say("{\"rep\":{\"t1\":~.3f,\"n\":~w}}", [float(T1), Got]),
+    prounds(S, P, Size, Fanin, Want, Next2, Up2).
+
+pround(_, _, _, _, Want, Got, T1, Next, Up) when Want >= 0, Got >= Want -> {Got, T1, Next, Up};
+pround(S, P, Size, Fanin, Want, Got, T1, Next, {Assocs, N, U0, {Rss0, Mem0}} = Up) ->
+    case gen_sctp:recv(S) of
+        {ok, {_, _, _, #sctp_assoc_change{state = comm_up}}} ->
+            U1 = case N of 0 -> wall_ms(); _ -> U0 end,
+            N1 = N + 1,
+            N1 =:= Assocs andalso
+                say("{\"up\":~w,\"up_s\":~.3f,\"rss_per_assoc\":~w,\"erl_mem_per_assoc\":~w}",
+                    [N1, (wall_ms() - U1) / 1000, round((rss() - Rss0) / Assocs),
+                     round((erlang:memory(total) - Mem0) / Assocs)]),
+            pround(S, P, Size, Fanin, Want, Got, T1, Next, {Assocs, N1, U1, {Rss0, Mem0}});
+        {ok, {_, _, [#sctp_sndrcvinfo{stream = St} | _], <<Seq:32/little, ?MARK:32/little>>}}
+          when St >= 0 ->
+            pround(S, P, Size, Fanin, Seq, Got, T1, Next, Up);
+        {ok, {_, _, [#sctp_sndrcvinfo{stream = St} | _], Data}} when is_binary(Data) ->
+            <<_:32, Tag:32/little, _/binary>> = Data,
+            (not Fanin) andalso St =/= Tag andalso throw({wrong_stream, Tag, St}),
+            Seq = maps:get(Tag, Next, 0),
+            check(P, Size, Data, Seq, Tag),
+            pround(S, P, Size, Fanin, Want, Got + 1, wall_ms(), Next#{Tag => Seq + 1}, Up);
+        {ok, _Event} -> pround(S, P, Size, Fanin, Want, Got, T1, Next, Up);
+        {error, E} -> throw({recv, E})
+    end.
+
+pgate() ->
+    case io:get_line("") of
+        "go" ++ _ -> true;
+        _ -> false
+    end.
+
+pclient(W, Arg) ->
+    Size = Arg("size", 64),
+    P = pattern(Size),
+    Port = Arg("port", 0),
+    Fanin = W =:= "fanin",
+    N = case Fanin of true -> Arg("assocs", 1); false -> 1 end,
+    Type = case Arg("ctype", 0) of 1 -> [{type, stream}]; _ -> [] end,
+    Rss0 = rss(),
+    Mem0 = erlang:memory(total),
+    T0 = wall_ms(),
+    Cls = list_to_tuple([begin
+                             {ok, C} = gen_sctp:open(0, Type ++ popts(Arg)),
+                             case gen_sctp:connect(C, {127, 0, 0, 1}, Port, []) of
+                                 {ok, A} -> {C, A};
+                                 {error, E} -> throw({connect, I, E})
+                             end
+                         end || I <- lists:seq(1, N)]),
+    Setup = (wall_ms() - T0) / 1000,
+    case Fanin of
+        true -> say("{\"ready\":1,\"assocs_per_s\":~.1f,\"rss_per_assoc\":~w,\"erl_mem_per_assoc\":~w}",
+                    [N / Setup, round((rss() - Rss0) / N),
+                     round((erlang:memory(total) - Mem0) / N)]);
+        false -> say("{\"ready\":1}", [])
+    end,
+    case W of
+        "rtt" -> prtt(element(1, Cls), P, Size, Arg("count", 1000), 0);
+        "fanin" -> pfanin(Cls, P, Size, Arg("msgs", 1), 0);
+        "tput" -> ptput(element(1, Cls), P, Size, Arg("count", 1000),
+                        Arg("secs", 0), Arg("streams", 1), #{})
+    end,
+    T = wall_ms(),
+    [gen_sctp:close(C) || {C, _} <- tuple_to_list(Cls)],
+    say("{\"closed_ms\":~.1f}", [wall_ms() - T]).
+
+prtt({C, A} = Cl, P, Size, Count, Seq) ->
+    case pgate() of
+        false -> ok;
+        true ->
+            Warm = Count div 10 + 1,
+            Lat = lists:sort(ping(C, A, P, Size, Count + Warm, Warm, [])),
+            Q = fun(F) -> float(lists:nth(trunc(Count * F) + 1, Lat)) end,
+            say("{\"rep\":{\"median_us\":~.1f,\"p99_us\":~.1f,\"p999_us\":~.1f}}",
+                [Q(0.5), Q(0.99), Q(0.999)]),
+            prtt(Cl, P, Size, Count, Seq + 1)
+    end.
+
+pfanin(Cls, P, Size, Msgs, Round) ->
+    case pgate() of
+        false -> ok;
+        true ->
+            T0 = wall_ms(),
+            N = tuple_size(Cls),
+            [begin
+                 {C, A} = element(I + 1, Cls),
+                 psend(C, A, 0, msg(P, Size, Round * Msgs + M, I))
+             end || M <- lists:seq(0, Msgs - 1), I <- lists:seq(0, N - 1)],
+            say("{\"rep\":{\"t0\":~.3f,\"n\":~w}}", [float(T0), N * Msgs]),
+            pfanin(Cls, P, Size, Msgs, Round + 1)
+    end.
+
+ptput({C, A} = Cl, P, Size, Count, Secs, Streams, Seqs) ->
+    case pgate() of
+        false -> ok;
+        true ->
+            T0 = wall_ms(),
+            {Sent, Seqs2} = ptx(C, A, P, Size, Count, T0 + Secs * 1000, Secs > 0,
+                                Streams, 0, Seqs),
+            psend(C, A, 0, <<Sent:32/little, ?MARK:32/little>>),
+            say("{\"rep\":{\"t0\":~.3f,\"n\":~w}}", [float(T0), Sent]),
+            ptput(Cl, P, Size, Count, Secs, Streams, Seqs2)
+    end.
+
+ptx(_, _, _, _, Count, _, _, _, I, Seqs) when I >= Count -> {I, Seqs};
+ptx(C, A, P, Size, Count, End, Timed, Streams, I, Seqs) ->
+    case Timed andalso I > 0 andalso wall_ms() > End of
+        true -> {I, Seqs};
+        false ->
+            Tag = I rem Streams,
+            Seq = maps:get(Tag, Seqs, 0),
+            psend(C, A, Tag, msg(P, Size, Seq, Tag)),
+            ptx(C, A, P, Size, Count, End, Timed, Streams, I + 1, Seqs#{Tag => Seq + 1})
+    end.
+
+%% the rtt server: echoes until killed (no receive timeout: a stepped server
+%% waits while the other variants run)
+pecho(S) ->
+    case gen_sctp:recv(S) of
+        {ok, {_, _, [#sctp_sndrcvinfo{assoc_id = Assoc, stream = Stream} | _], Data}}
+          when is_binary(Data) ->
+            ok = gen_sctp:send(S, Assoc, Stream, Data);
+        {ok, _Event} -> ok;
+        {error, E} -> throw({recv, E})
+    end,
+    pecho(S).
