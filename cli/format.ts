@@ -194,8 +194,8 @@ export function table(rows: (string | number)[][]): string {
  * primary path marked `*`).
  */
 export function statusTable(assocs: AssocStatus[], now = new Date()): string {
-  const head = `-- ${clock(now)} `;
-  if (assocs.length === 0) return `${head}no association\n`;
+  const head = `-- ${clock(now)}`;
+  if (assocs.length === 0) return `${head} no association\n`;
   const rows: (string | number)[][] = [[
     "ASSOC",
     "STATE",
