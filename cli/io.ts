@@ -7,12 +7,25 @@
  */
 import process from "node:process";
 import { createInterface } from "node:readline";
+import { setImmediate } from "node:timers";
 
 const enc = new TextEncoder();
 
-/** Writes to stdout (waiting when the pipe is full) and to stderr. */
+/** Bytes of stdout gathered before they are written at once. */
+const BATCH = 65536;
+
+/**
+ * Writes to stdout (waiting when the pipe is full) and to stderr. Stdout
+ * is written in batches: what the receive loop produces from the messages
+ * already queued goes out in one write once the loop waits (or at 64 KiB),
+ * since one stream write per message cost more than the message itself.
+ */
 export class Output {
   #closed = false;
+  #chunks: Uint8Array[] = [];
+  #size = 0;
+  #scheduled = false;
+  #drain: Promise<void> | undefined;
 
   /** Watches stdout: a reader gone (EPIPE) ends the program quietly. */
   constructor() {
@@ -24,14 +37,50 @@ export class Output {
     });
   }
 
-  /** Writes text or bytes to stdout; resolves once it may write more. */
+  /**
+   * Writes text or bytes to stdout (soon, in a batch); resolves once it
+   * may write more.
+   */
   write(chunk: string | Uint8Array): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    const more = process.stdout.write(
-      typeof chunk === "string" ? enc.encode(chunk) : chunk,
-    );
-    if (more) return Promise.resolve();
-    return new Promise((resolve) => process.stdout.once("drain", resolve));
+    const b = typeof chunk === "string" ? enc.encode(chunk) : chunk;
+    this.#chunks.push(b);
+    this.#size += b.length;
+    if (this.#size >= BATCH) return this.#writeOut();
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => {
+        this.#scheduled = false;
+        this.#writeOut();
+      });
+    }
+    return this.#drain ?? Promise.resolve();
+  }
+
+  /** Writes what was gathered in one write. */
+  #writeOut(): Promise<void> {
+    if (this.#size > 0 && !this.#closed) {
+      let one = this.#chunks[0];
+      if (this.#chunks.length > 1) {
+        one = new Uint8Array(this.#size);
+        let off = 0;
+        for (const c of this.#chunks) {
+          one.set(c, off);
+          off += c.length;
+        }
+      }
+      this.#chunks = [];
+      this.#size = 0;
+      if (!process.stdout.write(one) && !this.#drain) {
+        this.#drain = new Promise((resolve) =>
+          process.stdout.once("drain", () => {
+            this.#drain = undefined;
+            resolve();
+          })
+        );
+      }
+    }
+    return this.#drain ?? Promise.resolve();
   }
 
   /** Writes one line (a newline is added) to stderr. */
@@ -51,6 +100,7 @@ export class Output {
 
   /** Resolves when what was written to stdout and stderr is out (at most 2 s). */
   flush(): Promise<void> {
+    this.#writeOut();
     return flushStdio();
   }
 }

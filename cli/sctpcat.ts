@@ -24,7 +24,7 @@ import { parseArgs, USAGE, UsageError } from "./args.ts";
 import { check } from "./check.ts";
 import { connect } from "./connect.ts";
 import { describeError, Fatal } from "./errors.ts";
-import { flushStdio, onInterrupt, Output } from "./io.ts";
+import { onInterrupt, Output } from "./io.ts";
 import { listen } from "./listen.ts";
 import type { Session } from "./session.ts";
 
@@ -41,6 +41,12 @@ import type { Session } from "./session.ts";
  */
 export async function main(argv: string[]): Promise<number> {
   const out = new Output();
+  const code = await run(argv, out);
+  await out.flush();
+  return code;
+}
+
+async function run(argv: string[], out: Output): Promise<number> {
   let cmd;
   try {
     cmd = parseArgs(argv);
@@ -83,7 +89,5 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
-  const code = await main(process.argv.slice(2));
-  await flushStdio();
-  process.exit(code);
+  process.exit(await main(process.argv.slice(2)));
 }
