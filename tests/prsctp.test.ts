@@ -22,6 +22,7 @@ import {
 
 const OPTS: SctpOptions = {
   sctp_pr_supported: { assoc_value: true },
+  sctp_nodelay: true,
   sctp_rtoinfo: { initial: 200, min: 100, max: 400 },
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -58,12 +59,14 @@ describe("PR-SCTP", () => {
       }]);
       assert.equal(peerPr.sctp_pr_supported.assoc_value, true);
       await impair(topo, 1, "loss", "20%");
+      // 1200-byte messages, one per packet (the veth's MTU is 1500) and
+      // paced: ~300 packets, so ~60 of them lost, never too few to matter
       for (let i = 0; i < N; i++) {
-        await cli.send(assoc, 1, payload(i), {
+        await cli.send(assoc, 1, payload(i, 1200), {
           prinfo: { pr_policy: "rtx", pr_value: 0 },
         });
-        await cli.send(assoc, 2, payload(i));
-        if (i % 10 === 9) await sleep(5);
+        await cli.send(assoc, 2, payload(i, 1200));
+        await sleep(2);
       }
       const got: Record<number, number[]> = { 1: [], 2: [] };
       const end = Date.now() + 90000;
