@@ -163,8 +163,9 @@ function kernelRelease(): string {
  * opened at all (if not, why and what to do), and for each optional feature
  * whether its `net.sctp` sysctl enables it for new associations (with the
  * command that would). Reading the sysctls needs read access to
- * `/proc/sys/net/sctp` (Deno: `--allow-read`); without it a feature reads
- * as off with no `value`. Synchronous; opens and closes one socket.
+ * `/proc/sys` (Deno grants that only with `-A`/`--allow-all`); without it a
+ * feature reads as off with no `value` and `kernel` is "". Synchronous;
+ * opens and closes one socket.
  *
  * @example
  * ```ts
