@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import { describe, it } from "node:test";
 import { SctpError } from "../mod.ts";
+import { spinBudgetFor } from "../src/poller.ts";
 import { isEvent, open, recvData, server, text } from "./helpers.ts";
 
 const isReason = (r: string) => (e: unknown) =>
@@ -158,6 +159,18 @@ describe("busy_poll", () => {
       await cli.close();
       await srv.close();
     }
+  });
+
+  it('"auto" budget covers twice the sleep cost however slow wake-ups are (up to 10 ms)', () => {
+    // a sleep costs two hops; the budget must be at least that twice over, or
+    // two peers that both sleep see each other's replies come after a
+    // sleeping wake-up, beyond the budget, and never spin again (measured in
+    // the VM: hops of 1-3 ms, a 2 ms bound, RTT stuck at 6-9 ms)
+    for (const hop of [0.0125, 0.05, 0.25, 0.5, 1, 1.5, 2, 2.5]) {
+      assert.equal(spinBudgetFor(hop), 4 * hop, `hop ${hop} ms`);
+    }
+    assert.equal(spinBudgetFor(0.001), 0.05, "at least 50 µs");
+    assert.equal(spinBudgetFor(100), 10, "at most 10 ms");
   });
 
   it("peeloff inherits busy_poll", async () => {

@@ -3,6 +3,7 @@
  * it observable) its effect on a real association.
  */
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { describe, it } from "node:test";
 import { SctpError, type SctpMessage, type SctpSocket } from "../mod.ts";
 import { isEvent, open, recvData, recvUntil, server, text } from "./helpers.ts";
@@ -144,6 +145,26 @@ describe("scalar options", () => {
       assert.ok((await get(s, "buffer") as number) >= 5000);
     } finally {
       await s.close();
+    }
+  });
+
+  it("recbuf: with none set, open() asks for 4 MiB (capped by net.core.rmem_max); an explicit recbuf wins; buffer stays", async () => {
+    const max = Number(
+      (await readFile("/proc/sys/net/core/rmem_max", "utf8")).trim(),
+    );
+    const s = await open({});
+    const e = await open({ recbuf: 50000 });
+    const z = await open({ recbuf: 0 });
+    try {
+      const o = await s.getopts(["recbuf", "buffer"]);
+      // Linux doubles the request, capped at rmem_max
+      assert.equal(o.recbuf, 2 * Math.min(4 << 20, max));
+      assert.equal(o.buffer, 65536, "the default recbuf does not raise buffer");
+      assert.equal(await get(e, "recbuf"), 100000);
+      // recbuf 0 is the user's, too: the kernel's floor, not the default
+      assert.ok((await get(z, "recbuf") as number) < 10000);
+    } finally {
+      await closeAll(s, e, z);
     }
   });
 
