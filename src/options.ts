@@ -27,6 +27,7 @@ import {
   type RecordDef,
 } from "./option_table.ts";
 import { lib } from "./lib.ts";
+import { isRecord, recordArg } from "./record_arg.ts";
 import {
   flagsFromBits,
   flagsToBits,
@@ -78,10 +79,6 @@ function recordSize(def: RecordDef): number {
 
 const buf = new Uint8Array(4 * (64 + LIST_MAX));
 const dv = new DataView(buf.buffer);
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 function addrField(v: unknown, family: 4 | 6, what: string): [Ip, number] {
   if (!isRecord(v)) {
@@ -293,22 +290,6 @@ function readRecord(base: number, def: RecordDef): Record<string, unknown> {
   return out;
 }
 
-function checkRecordShape(v: unknown, def: RecordDef, what: string) {
-  if (!isRecord(v)) {
-    throw new TypeError(`${what}: expected a ${def.tag} record`);
-  }
-  if (v.type !== undefined && v.type !== def.tag) {
-    throw new TypeError(
-      `${what}: expected a ${def.tag} record, got ${String(v.type)}`,
-    );
-  }
-  for (const k of Object.keys(v)) {
-    if (k !== "type" && !def.fields.some(([f]) => f === k)) {
-      throw new TypeError(`${what}: unknown field ${k}`);
-    }
-  }
-}
-
 function writeRecord(
   v: Record<string, unknown>,
   def: RecordDef,
@@ -390,7 +371,7 @@ function encode(name: string, value: unknown, family: 4 | 6): number {
       writeSri(dv, 0, sendParams(value, name));
       return SRI_SIZE;
     default:
-      checkRecordShape(value, def.kind, name);
+      recordArg(value, def.kind.tag, def.kind.fields.map(([f]) => f), name);
       return writeRecord(
         value as Record<string, unknown>,
         def.kind,
@@ -471,7 +452,7 @@ export function getKernelOpt(
         off += fieldSlots(t) * 4;
       }
     } else {
-      checkRecordShape(key, kind, name);
+      recordArg(key, kind.tag, kind.fields.map(([f]) => f), name);
       const r = key as Record<string, unknown>;
       for (const [k, v] of Object.entries(r)) {
         if (k !== "type" && !kind.keys.includes(k) && v !== undefined) {
