@@ -26,6 +26,7 @@ import {
   PADDRINFO,
   type RecordDef,
 } from "./option_table.ts";
+import { bitNames, namesToBits } from "./bit_names.ts";
 import { lib } from "./lib.ts";
 import { isRecord, recordArg } from "./record_arg.ts";
 import {
@@ -172,15 +173,7 @@ function writeField(
       return ADDR_SIZE;
     }
     case "spp_flags": {
-      if (v === undefined) v = [];
-      if (!Array.isArray(v)) throw new TypeError(`${what}: expected a list`);
-      let bits = 0;
-      for (const f of v) {
-        const i = SPP_FLAGS.indexOf(f);
-        if (i < 0) throw new TypeError(`${what}: unknown flag ${String(f)}`);
-        bits |= 1 << i;
-      }
-      dv.setUint32(off, bits, true);
+      dv.setUint32(off, namesToBits(v, SPP_FLAGS, what), true);
       return 4;
     }
     default:
@@ -231,22 +224,14 @@ function namedValue(
     }
     return i;
   }
-  if (v === undefined) v = [];
-  if (!Array.isArray(v)) throw new TypeError(`${what}: expected a list`);
-  let bits = 0;
-  for (const f of v) {
-    const i = typeof f === "string" ? t.bits.indexOf(f) : -1;
-    if (i < 0) throw new TypeError(`${what}: unknown flag ${String(f)}`);
-    bits |= 1 << i;
-  }
-  return bits;
+  return namesToBits(v, t.bits, what);
 }
 
 function readField(off: number, t: Field): unknown {
   const u = dv.getUint32(off, true);
   if (typeof t === "object") {
     if ("enum" in t) return t.enum[u] ?? u;
-    return t.bits.filter((n, i) => n !== undefined && u & (1 << i));
+    return bitNames(u, t.bits);
   }
   switch (t) {
     case "u64":
@@ -260,7 +245,7 @@ function readField(off: number, t: Field): unknown {
       return a ? { addr: a.addr, port: a.port } : { addr: "any", port: 0 };
     }
     case "spp_flags":
-      return SPP_FLAGS.filter((_, i) => u & (1 << i));
+      return bitNames(u, SPP_FLAGS);
     case "status_state":
       return STATUS_STATES[u];
     case "paddr_state":
