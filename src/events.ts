@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { bitNames } from "./bit_names.ts";
 import { readAddr } from "./addr.ts";
 import * as L from "./layout.ts";
 import { lib } from "./lib.ts";
@@ -23,17 +24,6 @@ let out = new Uint8Array(4096);
 
 const SR_FLAGS = ["incoming_ssn", "outgoing_ssn", "denied", "failed"] as const;
 const CHANGE_FLAGS = [undefined, undefined, "denied", "failed"] as const;
-
-function bitNames<T extends string>(
-  bits: number,
-  names: readonly (T | undefined)[],
-): T[] {
-  const outNames: T[] = [];
-  names.forEach((n, i) => {
-    if (n !== undefined && bits & (1 << i)) outNames.push(n);
-  });
-  return outNames;
-}
 
 function unknown(raw: Uint8Array, kernelType: number): SctpEvent {
   return {

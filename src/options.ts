@@ -26,7 +26,9 @@ import {
   PADDRINFO,
   type RecordDef,
 } from "./option_table.ts";
+import { bitNames, namesToBits } from "./bit_names.ts";
 import { lib } from "./lib.ts";
+import { isRecord, recordArg } from "./record_arg.ts";
 import {
   flagsFromBits,
   flagsToBits,
@@ -78,10 +80,6 @@ function recordSize(def: RecordDef): number {
 
 const buf = new Uint8Array(4 * (64 + LIST_MAX));
 const dv = new DataView(buf.buffer);
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 function addrField(v: unknown, family: 4 | 6, what: string): [Ip, number] {
   if (!isRecord(v)) {
@@ -175,15 +173,7 @@ function writeField(
       return ADDR_SIZE;
     }
     case "spp_flags": {
-      if (v === undefined) v = [];
-      if (!Array.isArray(v)) throw new TypeError(`${what}: expected a list`);
-      let bits = 0;
-      for (const f of v) {
-        const i = SPP_FLAGS.indexOf(f);
-        if (i < 0) throw new TypeError(`${what}: unknown flag ${String(f)}`);
-        bits |= 1 << i;
-      }
-      dv.setUint32(off, bits, true);
+      dv.setUint32(off, namesToBits(v, SPP_FLAGS, what), true);
       return 4;
     }
     default:
@@ -234,22 +224,14 @@ function namedValue(
     }
     return i;
   }
-  if (v === undefined) v = [];
-  if (!Array.isArray(v)) throw new TypeError(`${what}: expected a list`);
-  let bits = 0;
-  for (const f of v) {
-    const i = typeof f === "string" ? t.bits.indexOf(f) : -1;
-    if (i < 0) throw new TypeError(`${what}: unknown flag ${String(f)}`);
-    bits |= 1 << i;
-  }
-  return bits;
+  return namesToBits(v, t.bits, what);
 }
 
 function readField(off: number, t: Field): unknown {
   const u = dv.getUint32(off, true);
   if (typeof t === "object") {
     if ("enum" in t) return t.enum[u] ?? u;
-    return t.bits.filter((n, i) => n !== undefined && u & (1 << i));
+    return bitNames(u, t.bits);
   }
   switch (t) {
     case "u64":
@@ -263,7 +245,7 @@ function readField(off: number, t: Field): unknown {
       return a ? { addr: a.addr, port: a.port } : { addr: "any", port: 0 };
     }
     case "spp_flags":
-      return SPP_FLAGS.filter((_, i) => u & (1 << i));
+      return bitNames(u, SPP_FLAGS);
     case "status_state":
       return STATUS_STATES[u];
     case "paddr_state":
@@ -291,22 +273,6 @@ function readRecord(base: number, def: RecordDef): Record<string, unknown> {
     off += fieldSlots(t) * 4;
   }
   return out;
-}
-
-function checkRecordShape(v: unknown, def: RecordDef, what: string) {
-  if (!isRecord(v)) {
-    throw new TypeError(`${what}: expected a ${def.tag} record`);
-  }
-  if (v.type !== undefined && v.type !== def.tag) {
-    throw new TypeError(
-      `${what}: expected a ${def.tag} record, got ${String(v.type)}`,
-    );
-  }
-  for (const k of Object.keys(v)) {
-    if (k !== "type" && !def.fields.some(([f]) => f === k)) {
-      throw new TypeError(`${what}: unknown field ${k}`);
-    }
-  }
 }
 
 function writeRecord(
@@ -390,7 +356,7 @@ function encode(name: string, value: unknown, family: 4 | 6): number {
       writeSri(dv, 0, sendParams(value, name));
       return SRI_SIZE;
     default:
-      checkRecordShape(value, def.kind, name);
+      recordArg(value, def.kind.tag, def.kind.fields.map(([f]) => f), name);
       return writeRecord(
         value as Record<string, unknown>,
         def.kind,
@@ -471,7 +437,7 @@ export function getKernelOpt(
         off += fieldSlots(t) * 4;
       }
     } else {
-      checkRecordShape(key, kind, name);
+      recordArg(key, kind.tag, kind.fields.map(([f]) => f), name);
       const r = key as Record<string, unknown>;
       for (const [k, v] of Object.entries(r)) {
         if (k !== "type" && !kind.keys.includes(k) && v !== undefined) {

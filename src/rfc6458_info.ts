@@ -8,6 +8,7 @@
  * @module
  */
 import * as L from "./layout.ts";
+import { recordArg } from "./record_arg.ts";
 import type { SctpMessage } from "./records.ts";
 import type {
   NxtFlag,
@@ -69,28 +70,12 @@ export function rfc6458Anc(
   }
 }
 
-function record(v: unknown, tag: string, what: string, fields: string[]) {
-  if (v === null || typeof v !== "object" || Array.isArray(v)) {
-    throw new TypeError(`${what}: expected an ${tag} record`);
-  }
-  const r = v as Record<string, unknown>;
-  if (r.type !== undefined && r.type !== tag) {
-    throw new TypeError(`${what}: expected an ${tag} record`);
-  }
-  for (const k of Object.keys(r)) {
-    if (k !== "type" && !fields.includes(k)) {
-      throw new TypeError(`${what}: unknown field ${k}`);
-    }
-  }
-  return r;
-}
-
 /**
  * An sctp_prinfo -> [shim flag bits, value] (the value goes where the
  * time-to-live goes). TypeError / RangeError for a bad record.
  */
 export function prinfoBits(v: unknown, what = "prinfo"): [number, number] {
-  const r = record(v, "sctp_prinfo", what, ["pr_policy", "pr_value"]);
+  const r = recordArg(v, "sctp_prinfo", ["pr_policy", "pr_value"], what);
   const p = PR_POLICIES.indexOf(r.pr_policy as PrPolicy);
   if (p < 0 || r.pr_policy === "all") {
     throw new TypeError(
@@ -105,7 +90,7 @@ export function prinfoBits(v: unknown, what = "prinfo"): [number, number] {
 
 /** An sctp_authinfo -> shim flag bits. */
 export function authinfoBits(v: unknown, what = "authinfo"): number {
-  const r = record(v, "sctp_authinfo", what, ["auth_keynumber"]);
+  const r = recordArg(v, "sctp_authinfo", ["auth_keynumber"], what);
   const k = uintField(r.auth_keynumber, 16, `${what}.auth_keynumber`);
   return (L.SEND_AUTH | (k << L.SEND_AUTH_SHIFT)) >>> 0;
 }
@@ -121,13 +106,13 @@ export interface SndInfoParams {
 
 /** An sctp_sndinfo's checked fields. */
 export function sndinfoParams(v: unknown, what = "sndinfo"): SndInfoParams {
-  const r = record(v, "sctp_sndinfo", what, [
+  const r = recordArg(v, "sctp_sndinfo", [
     "snd_sid",
     "snd_flags",
     "snd_ppid",
     "snd_context",
     "snd_assoc_id",
-  ]);
+  ], what);
   const u = (k: string, bits: 16 | 32) =>
     r[k] === undefined ? 0 : uintField(r[k], bits, `${what}.${k}`);
   return {
