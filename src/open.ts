@@ -169,7 +169,7 @@ export async function open(
       s._applyOpts({ bind_to_device: opts.bind_to_device });
     }
     s._applyOpts(rest);
-    if (!("recbuf" in rest)) defaultRecbuf(fd, family);
+    defaultBuffers(fd, family, rest);
     check(
       lib.sctp_shim_bind(fd, addrList(ips, port), ips.length),
       "open: bind",
@@ -182,22 +182,32 @@ export async function open(
 }
 
 /**
- * The receive buffer asked for when the caller sets no `recbuf`: 4 MiB, which
- * the kernel caps at twice net.core.rmem_max (425,984 bytes by default). With
- * the kernel's default (212,992) a message that does not fit in half of it
- * crawls: 64 KiB messages at ~10/s on loopback, in C too, as the rest of the
- * message waits for a window update that comes with a timer (the receiver
- * starts partial delivery only when its window is full). With the cap it
- * runs ~25x faster. Not `buffer`: gen_sctp's `recbuf` raises `buffer`, this
- * does not.
+ * The kernel buffers asked for when the caller sets none: 4 MiB each, which
+ * Linux caps at twice net.core.rmem_max / wmem_max (425,984 bytes by
+ * default). Measured on loopback in the VM (docs/options.md): with the
+ * kernel's default receive buffer (212,992) 64 KiB messages crawl at ~9 a
+ * second, C too (the rest of a message waits for a window update that comes
+ * with a timer); with the capped request they run at 300-800. With the
+ * default send buffer a library sender runs 16 KiB messages at 50-1,400 a
+ * second against 2,900-3,700 with the capped request (each full buffer costs
+ * it a wake-up through the poll worker, where C's sendmsg blocks). Not
+ * `buffer`: gen_sctp's `recbuf` raises `buffer`, this does not. An explicit
+ * setting (even 0) wins.
  */
-export const DEFAULT_RECBUF = 4 << 20;
+const DEFAULT_BUF = 4 << 20;
 
-function defaultRecbuf(fd: number, family: 4 | 6): void {
-  try {
-    setKernelOpt(fd, "recbuf", DEFAULT_RECBUF, family);
-  } catch {
-    // a kernel that refuses it keeps its default
+function defaultBuffers(
+  fd: number,
+  family: 4 | 6,
+  given: Record<string, unknown>,
+): void {
+  for (const name of ["recbuf", "sndbuf"] as const) {
+    if (name in given) continue;
+    try {
+      setKernelOpt(fd, name, DEFAULT_BUF, family);
+    } catch {
+      // a kernel that refuses it keeps its default
+    }
   }
 }
 

@@ -148,21 +148,27 @@ describe("scalar options", () => {
     }
   });
 
-  it("recbuf: with none set, open() asks for 4 MiB (capped by net.core.rmem_max); an explicit recbuf wins; buffer stays", async () => {
-    const max = Number(
-      (await readFile("/proc/sys/net/core/rmem_max", "utf8")).trim(),
-    );
+  it("recbuf, sndbuf: with none set, open() asks for 4 MiB each (capped by net.core.[rw]mem_max); an explicit one wins; buffer stays", async () => {
+    const max = async (f: string) =>
+      Number((await readFile(`/proc/sys/net/core/${f}`, "utf8")).trim());
+    const rmax = await max("rmem_max"), wmax = await max("wmem_max");
     const s = await open({});
-    const e = await open({ recbuf: 50000 });
-    const z = await open({ recbuf: 0 });
+    const e = await open({ recbuf: 50000, sndbuf: 60000 });
+    const z = await open({ recbuf: 0, sndbuf: 0 });
     try {
-      const o = await s.getopts(["recbuf", "buffer"]);
-      // Linux doubles the request, capped at rmem_max
-      assert.equal(o.recbuf, 2 * Math.min(4 << 20, max));
+      const o = await s.getopts(["recbuf", "sndbuf", "buffer"]);
+      // Linux doubles the request, capped at the max
+      assert.equal(o.recbuf, 2 * Math.min(4 << 20, rmax));
+      assert.equal(o.sndbuf, 2 * Math.min(4 << 20, wmax));
       assert.equal(o.buffer, 65536, "the default recbuf does not raise buffer");
-      assert.equal(await get(e, "recbuf"), 100000);
-      // recbuf 0 is the user's, too: the kernel's floor, not the default
-      assert.ok((await get(z, "recbuf") as number) < 10000);
+      assert.deepEqual(await e.getopts(["recbuf", "sndbuf"]), {
+        recbuf: 100000,
+        sndbuf: 120000,
+      });
+      // 0 is the user's, too: the kernel's floor, not the default
+      const zo = await z.getopts(["recbuf", "sndbuf"]);
+      assert.ok((zo.recbuf as number) < 10000, `recbuf ${zo.recbuf}`);
+      assert.ok((zo.sndbuf as number) < 10000, `sndbuf ${zo.sndbuf}`);
     } finally {
       await closeAll(s, e, z);
     }
