@@ -138,7 +138,7 @@ export class Receiver {
    * streams: the pieces of the others wait in #stash by key.
    */
   #partialKey = -1;
-  #stash = new Map<number, { pieces: Uint8Array[]; len: number }>();
+  #stash: Map<number, { pieces: Uint8Array[]; len: number }> | null = null;
   /** Whose message #pend holds (as #partialKey). */
   #pendKey = -1;
   /** Size of the last data message when it was LARGE or more (the next
@@ -154,9 +154,9 @@ export class Receiver {
    * detached its `into` under them) is dropped up to its end. */
   #skipRest = false;
   #lastFrom: SockAddr | null = null;
-  #lastKey = new Uint32Array(6);
+  #lastKey = [0, 0, 0, 0, 0, 0];
   /** IPv4 senders seen recently, by port * 2^32 + address (many peers). */
-  #from4 = new Map<number, SockAddr>();
+  #from4: Map<number, SockAddr> | null = null;
 
   constructor(
     fd: number,
@@ -221,7 +221,7 @@ export class Receiver {
   reset(): void {
     this.#partial = [];
     this.#partialLen = 0;
-    this.#stash.clear();
+    this.#stash = null;
     this.#pend = null;
     this.#pendLen = 0;
   }
@@ -275,8 +275,10 @@ export class Receiver {
     const key = pieceKey(hdrDv, 0, flags);
     if (
       key !== -1 &&
-      (this.#pend !== null ? key !== this.#pendKey : this.#stash.has(key) ||
-        (this.#partialKey === key && this.#partial.length > 0))
+      (this.#pend !== null
+        ? key !== this.#pendKey
+        : this.#stash?.has(key) === true ||
+          (this.#partialKey === key && this.#partial.length > 0))
     ) {
       // a piece of another message than the one in #pend, or the next
       // piece of one waiting in #partial/#stash (fragment interleave)
@@ -441,18 +443,18 @@ export class Receiver {
   /** Makes #partial hold the pieces of `key` (stashing the current ones). */
   #switchTo(key: number): void {
     if (key === this.#partialKey) return;
-    if (this.#partial.length === 0 && this.#stash.size === 0) {
+    if (this.#partial.length === 0 && !this.#stash?.size) {
       this.#partialKey = key; // the common case: nothing held
       return;
     }
     if (this.#partial.length > 0) {
-      this.#stash.set(this.#partialKey, {
+      (this.#stash ??= new Map()).set(this.#partialKey, {
         pieces: this.#partial,
         len: this.#partialLen,
       });
     }
-    const s = this.#stash.get(key);
-    this.#stash.delete(key);
+    const s = this.#stash?.get(key);
+    this.#stash?.delete(key);
     this.#partial = s?.pieces ?? [];
     this.#partialLen = s?.len ?? 0;
     this.#partialNotif = false;
@@ -461,8 +463,9 @@ export class Receiver {
 
   /** Partial delivery of a message of `assoc` was aborted: its pieces go. */
   #dropPieces(assoc: number): void {
-    for (const k of [...this.#stash.keys()]) {
-      if (Math.floor(k / 65536) === assoc) this.#stash.delete(k);
+    const stash = this.#stash;
+    for (const k of stash ? [...stash.keys()] : []) {
+      if (Math.floor(k / 65536) === assoc) stash!.delete(k);
     }
     if (Math.floor(this.#partialKey / 65536) === assoc) {
       this.#partial = [];
@@ -487,13 +490,15 @@ export class Receiver {
     if (same) return this.#lastFrom;
     // word 0: family | port << 16; word 2: the IPv4 address
     const fam = k[0] & 0xffff;
-    if (fam === L.AF_INET) {
+    // (the first sender is decoded: a socket with one peer needs no map)
+    if (fam === L.AF_INET && this.#lastFrom !== null) {
       const key = (k[0] >>> 16) * 0x100000000 + k[L.ADDR_BYTES / 4];
-      let a = this.#from4.get(key);
+      const m = this.#from4 ??= new Map();
+      let a = m.get(key);
       if (a === undefined) {
         a = readAddr(dv, off)!;
-        if (this.#from4.size >= 4096) this.#from4.clear();
-        this.#from4.set(key, a);
+        if (m.size >= 4096) m.clear();
+        m.set(key, a);
       }
       return this.#lastFrom = a;
     }
