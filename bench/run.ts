@@ -228,21 +228,30 @@ function build(dir: string): void {
   }
 }
 
-function inprocCommand(impl: string, dir: string, args: string[]): string[] {
+/**
+ * The command line of one implementation's process: the library's `script`
+ * (bench/bench.ts in process, bench/peer.ts for a peer) under Deno or Bun,
+ * or the C and Erlang programs (which take both forms' arguments).
+ */
+function implCommand(
+  impl: string,
+  dir: string,
+  script: "bench.ts" | "peer.ts",
+  args: string[],
+): string[] {
   switch (impl) {
     case "deno":
       return [
         `${root}/node_modules/.bin/deno`,
         "run",
         "-A",
-        `${root}/bench/bench.ts`,
+        `${root}/bench/${script}`,
         ...args,
       ];
     case "bun":
       return [
         `${root}/node_modules/.bin/bun`,
-        "run",
-        `${root}/bench/bench.ts`,
+        `${root}/bench/${script}`,
         ...args,
       ];
     case "c":
@@ -261,6 +270,9 @@ function inprocCommand(impl: string, dir: string, args: string[]): string[] {
   }
   throw new Error(`unknown impl ${impl}`);
 }
+
+const inprocCommand = (impl: string, dir: string, args: string[]) =>
+  implCommand(impl, dir, "bench.ts", args);
 
 interface Outcome {
   ok: boolean;
@@ -632,36 +644,7 @@ function peerCommand(
   kv: Record<string, number | string>,
 ): string[] {
   const args = [workload, ...Object.entries(kv).map(([k, v]) => `${k}=${v}`)];
-  switch (impl) {
-    case "deno":
-      return [
-        `${root}/node_modules/.bin/deno`,
-        "run",
-        "-A",
-        `${root}/bench/peer.ts`,
-        ...args,
-      ];
-    case "bun":
-      return [
-        `${root}/node_modules/.bin/bun`,
-        `${root}/bench/peer.ts`,
-        ...args,
-      ];
-    case "c":
-      return [`${dir}/sctp_bench`, ...args];
-    case "erlang":
-      return [
-        "erl",
-        "-noshell",
-        "-pa",
-        dir,
-        "-run",
-        "sctp_bench",
-        "main",
-        ...args,
-      ];
-  }
-  throw new Error(`unknown impl ${impl}`);
+  return implCommand(impl, dir, "peer.ts", args);
 }
 
 /** A variant's two processes. */

@@ -155,10 +155,12 @@ static int xsend(int fd, const uint8_t *m, size_t len, uint32_t assoc,
   return 0;
 }
 
-/* receive one whole data message (skipping notifications) into buf */
+/* receives one whole data message into buf; with up, an SCTP_COMM_UP event
+ * sets *up and returns 0; other notifications are skipped */
 static ssize_t xrecv(int fd, uint8_t *buf, size_t cap,
-                     struct sctp_sndrcvinfo *info) {
+                     struct sctp_sndrcvinfo *info, int *up) {
   size_t got = 0;
+  if (up) *up = 0;
   for (;;) {
     union {
       char buf[256];
@@ -178,6 +180,12 @@ static ssize_t xrecv(int fd, uint8_t *buf, size_t cap,
     }
     if (msg.msg_flags & MSG_NOTIFICATION) {
       if (!(msg.msg_flags & MSG_EOR)) { fail("partial notification"); return -1; }
+      const union sctp_notification *sn = (const void *)(buf + got);
+      if (up && sn->sn_header.sn_type == SCTP_ASSOC_CHANGE &&
+          sn->sn_assoc_change.sac_state == SCTP_COMM_UP) {
+        *up = 1;
+        return 0;
+      }
       continue;
     }
     for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
@@ -206,7 +214,7 @@ static void *rx_main(void *p) {
   uint32_t *next = calloc(x->ntags, sizeof *next);
   struct sctp_sndrcvinfo info;
   for (x->got = 0; x->got < x->total; x->got++) {
-    ssize_t n = xrecv(x->fd, x->buf, MAXSZ + 64, &info);
+    ssize_t n = xrecv(x->fd, x->buf, MAXSZ + 64, &info, NULL);
     if (n < 0) break;
     uint32_t tag = 0;
     if (n >= 8) memcpy(&tag, x->buf + 4, 4);
@@ -306,7 +314,7 @@ static void *echo_main(void *p) {
   struct echo *e = p;
   struct sctp_sndrcvinfo info;
   for (long i = 0; i < e->n; i++) {
-    ssize_t n = xrecv(e->fd, e->buf, MAXSZ + 64, &info);
+    ssize_t n = xrecv(e->fd, e->buf, MAXSZ + 64, &info, NULL);
     if (n < 0) break;
     if (xsend(e->fd, e->buf, n, info.sinfo_assoc_id, info.sinfo_stream)) break;
   }
@@ -365,7 +373,7 @@ int main(int argc, char **argv) {
         fill(sbuf, size, seq, 0);
         double t0 = now();
         if (xsend(cl, sbuf, size, 0, 0)) break;
-        ssize_t n = xrecv(cl, rbuf, MAXSZ + 64, &info);
+        ssize_t n = xrecv(cl, rbuf, MAXSZ + 64, &info, NULL);
         double t1 = now();
         if (n < 0 || check(rbuf, n, size, seq, 0)) break;
         seq++;
@@ -501,48 +509,6 @@ static int psend(int fd, const uint8_t *m, size_t len, uint16_t stream,
   }
 }
 
-/* receives one whole message into buf; *notif: an SCTP_COMM_UP event
- * (returns 0), other events are skipped */
-static ssize_t precv(int fd, uint8_t *buf, size_t cap,
-                     struct sctp_sndrcvinfo *info, int *up) {
-  size_t got = 0;
-  *up = 0;
-  for (;;) {
-    union {
-      char buf[256];
-      struct cmsghdr align;
-    } ctl;
-    struct iovec iov = {.iov_base = buf + got, .iov_len = cap - got};
-    struct msghdr msg = {0};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = ctl.buf;
-    msg.msg_controllen = sizeof ctl.buf;
-    ssize_t r = recvmsg(fd, &msg, 0);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      fail("recvmsg: %s", strerror(errno));
-      return -1;
-    }
-    if (msg.msg_flags & MSG_NOTIFICATION) {
-      if (!(msg.msg_flags & MSG_EOR)) { fail("partial notification"); return -1; }
-      const union sctp_notification *sn = (const void *)(buf + got);
-      if (sn->sn_header.sn_type == SCTP_ASSOC_CHANGE &&
-          sn->sn_assoc_change.sac_state == SCTP_COMM_UP) {
-        *up = 1;
-        return 0;
-      }
-      continue;
-    }
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-      if (c->cmsg_level == IPPROTO_SCTP && c->cmsg_type == SCTP_SNDRCV)
-        memcpy(info, CMSG_DATA(c), sizeof *info);
-    got += r;
-    if (msg.msg_flags & MSG_EOR) return (ssize_t)got;
-    if (got >= cap) { fail("message too large"); return -1; }
-  }
-}
-
 static void perr(void) {
   printf("{\"ok\":false,\"error\":\"%s\"}\n", failure);
   exit(1);
@@ -601,7 +567,7 @@ static int peer_main(int argc, char **argv) {
     printf("{\"ready\":1,\"port\":%d}\n", ntohs(a.sin_port));
     if (!strcmp(w, "rtt")) {
       for (;;) {
-        ssize_t n = precv(fd, buf, MAXSZ + 64, &info, &up);
+        ssize_t n = xrecv(fd, buf, MAXSZ + 64, &info, &up);
         if (n < 0) perr();
         if (up) continue;
         if (xsend(fd, buf, n, info.sinfo_assoc_id, info.sinfo_stream)) perr();
@@ -622,7 +588,7 @@ static int peer_main(int argc, char **argv) {
       double t1 = 0;
       /* next[] runs on across rounds, as the clients' sequence numbers do */
       while (want < 0 || got < want) {
-        ssize_t n = precv(fd, buf, MAXSZ + 64, &info, &up);
+        ssize_t n = xrecv(fd, buf, MAXSZ + 64, &info, &up);
         if (n < 0) perr();
         if (up) {
           if (nup++ == 0) up0 = wall_ms();
@@ -683,7 +649,7 @@ static int peer_main(int argc, char **argv) {
         double a = now();
         if (psend(cl[0], sbuf, size, 0, 1)) perr();
         ssize_t r;
-        do r = precv(cl[0], buf, MAXSZ + 64, &info, &up); while (r == 0 && up);
+        do r = xrecv(cl[0], buf, MAXSZ + 64, &info, &up); while (r == 0 && up);
         double b = now();
         if (r < 0 || check(buf, r, (uint32_t)size, seq, 0)) perr();
         seq++;
