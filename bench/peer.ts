@@ -178,6 +178,7 @@ async function client(w: string, p: Params): Promise<void> {
   const rss0 = rss();
   const t0 = now();
   const cl: Peer[] = [];
+  let half = -1, rssHalf = rss0;
   for (let i = 0; i < n; i += 50) {
     const batch: Promise<Peer>[] = [];
     for (let j = i; j < Math.min(n, i + 50); j++) {
@@ -187,13 +188,18 @@ async function client(w: string, p: Params): Promise<void> {
       })());
     }
     cl.push(...await Promise.all(batch));
+    // the second half's RSS growth: per association, without the first
+    // sockets' one-off costs (code, heap sizing)
+    if (half < 0 && cl.length >= n >> 1) [half, rssHalf] = [cl.length, rss()];
   }
   const setup = (now() - t0) / 1000;
   if (fanin) {
+    const r = rss();
     say({
       ready: 1,
       assocs_per_s: n / setup,
-      rss_per_assoc: Math.round((rss() - rss0) / n),
+      rss_per_assoc: Math.round((r - rss0) / n),
+      rss_2nd_per_assoc: Math.round((r - rssHalf) / Math.max(1, n - half)),
     });
   } else say({ ready: 1 });
   const buf = new Uint8Array(size);

@@ -1036,6 +1036,11 @@ const out: string[] = [];
       ["server_up_per_s", "setup, comm_up events/s (server)", false],
       ["msgs_per_s", "64 B messages/s", false],
       ["client_rss_per_assoc", "client RSS per association (bytes)", true],
+      [
+        "client_rss_2nd_per_assoc",
+        "client RSS per association, second half (bytes)",
+        true,
+      ],
       ["server_rss_per_assoc", "server RSS per association (bytes)", true],
       [
         "client_erl_mem_per_assoc",

@@ -395,17 +395,24 @@ pclient(W, Arg) ->
     Rss0 = rss(),
     Mem0 = erlang:memory(total),
     T0 = wall_ms(),
-    Cls = list_to_tuple([begin
-                             {ok, C} = gen_sctp:open(0, Type ++ popts(Arg)),
-                             case gen_sctp:connect(C, {127, 0, 0, 1}, Port, []) of
-                                 {ok, A} -> {C, A};
-                                 {error, E} -> throw({connect, I, E})
-                             end
-                         end || I <- lists:seq(1, N)]),
+    Open = fun(I) ->
+                   {ok, C} = gen_sctp:open(0, Type ++ popts(Arg)),
+                   case gen_sctp:connect(C, {127, 0, 0, 1}, Port, []) of
+                       {ok, A} -> {C, A};
+                       {error, E} -> throw({connect, I, E})
+                   end
+           end,
+    %% the second half's RSS growth: per association, without the first
+    %% sockets' one-off costs (code, heap sizing)
+    Half = N div 2,
+    Cls1 = [Open(I) || I <- lists:seq(1, Half)],
+    Rss1 = rss(),
+    Cls = list_to_tuple(Cls1 ++ [Open(I) || I <- lists:seq(Half + 1, N)]),
     Setup = (wall_ms() - T0) / 1000,
     case Fanin of
-        true -> say("{\"ready\":1,\"assocs_per_s\":~.1f,\"rss_per_assoc\":~w,\"erl_mem_per_assoc\":~w}",
+        true -> say("{\"ready\":1,\"assocs_per_s\":~.1f,\"rss_per_assoc\":~w,\"rss_2nd_per_assoc\":~w,\"erl_mem_per_assoc\":~w}",
                     [N / Setup, round((rss() - Rss0) / N),
+                     round((rss() - Rss1) / max(1, N - Half)),
                      round((erlang:memory(total) - Mem0) / N)]);
         false -> say("{\"ready\":1}", [])
     end,

@@ -21,12 +21,22 @@ export interface BusyPollSettings {
   readonly busyPoll: number;
 }
 
+/** What the policy calls back. */
+export interface BusyPollHost {
+  /** A scheduled retry is due: read again (or stop when nobody waits). */
+  retry(): void;
+}
+
+/** Runs a scheduled retry (one function for every socket). */
+function retryDue(b: BusyPoll): void {
+  b.retryDue();
+}
+
 /** See the module doc. */
 export class BusyPoll {
   #fd: number;
   #set: BusyPollSettings;
-  /** A scheduled retry is due: read again (or stop when nobody waits). */
-  #onRetry: () => void;
+  #host: BusyPollHost;
   /** End of the current busy-poll episode (performance.now()), 0 if none. */
   #spinUntil = 0;
   #scheduled = false;
@@ -40,10 +50,10 @@ export class BusyPoll {
   #sent = false;
 
   /** `fd`: whether the poller keeps it ref'd matters to AUTO. */
-  constructor(fd: number, settings: BusyPollSettings, retry: () => void) {
+  constructor(fd: number, settings: BusyPollSettings, host: BusyPollHost) {
     this.#fd = fd;
     this.#set = settings;
-    this.#onRetry = retry;
+    this.#host = host;
   }
 
   /** Whether a retry is scheduled (the socket is spinning). */
@@ -73,7 +83,7 @@ export class BusyPoll {
       if (t < this.#spinUntil) {
         if (!this.#scheduled) {
           this.#scheduled = true;
-          setImmediate(this.#retry);
+          setImmediate(retryDue, this);
         }
         return true;
       }
@@ -126,8 +136,9 @@ export class BusyPoll {
     this.#rate += (hit - this.#rate) / 4;
   }
 
-  #retry = (): void => {
+  /** @internal The scheduled retry (see retryDue). */
+  retryDue(): void {
     this.#scheduled = false;
-    this.#onRetry();
-  };
+    this.#host.retry();
+  }
 }

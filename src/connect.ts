@@ -120,21 +120,28 @@ export interface Arrived {
 
 /** The connect() calls of one socket that wait for their outcome. */
 export class Connects {
-  #waiters: ConnectWaiter[] = [];
+  /** (null while none waits: an idle socket keeps no array) */
+  #waiters: ConnectWaiter[] | null = null;
 
   /** Whether a connect waits (the socket must keep reading). */
   get pending(): boolean {
-    return this.#waiters.length > 0;
+    return this.#waiters !== null;
   }
 
   /** Hands `m` to the connect() it answers, if any; whether it did. */
   claim(m: SctpMessage): boolean {
-    if (this.#waiters.length === 0) return false;
-    const i = this.#waiters.findIndex((w) => matches(w, m));
-    if (i < 0) return false;
-    const [w] = this.#waiters.splice(i, 1);
-    w.resolve(m);
+    const w = this.#waiters?.find((w) => matches(w, m));
+    if (w === undefined) return false;
+    w.resolve(m); // (its settle removes it)
     return true;
+  }
+
+  #remove(w: ConnectWaiter): void {
+    const ws = this.#waiters;
+    const i = ws === null ? -1 : ws.indexOf(w);
+    if (i < 0) return;
+    if (ws!.length === 1) this.#waiters = null;
+    else ws!.splice(i, 1);
   }
 
   /**
@@ -158,8 +165,7 @@ export class Connects {
       const settle = () => {
         if (timer !== undefined) clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
-        const i = this.#waiters.indexOf(w);
-        if (i >= 0) this.#waiters.splice(i, 1);
+        this.#remove(w);
       };
       const w: ConnectWaiter = {
         id,
@@ -186,7 +192,7 @@ export class Connects {
         };
         timer = setTimeout(expire, timerDelay(deadline - performance.now()));
       }
-      this.#waiters.push(w);
+      (this.#waiters ??= []).push(w);
     });
     const d = msg.data as SctpAssocChange;
     if (d.state === "comm_up") return d;
@@ -195,7 +201,7 @@ export class Connects {
 
   /** Rejects every waiting connect (the socket closed). */
   rejectAll(err: () => unknown): void {
-    for (const w of this.#waiters.slice()) w.reject(err());
+    for (const w of this.#waiters?.slice() ?? []) w.reject(err());
   }
 }
 

@@ -49,7 +49,8 @@ export class Delivery {
   #waiter: Waiter | null = null;
   #active: false | true | "once" | "multi" = false;
   #count = 0;
-  #mailbox: Event[] = [];
+  /** Events for listeners (null when none: an idle socket keeps none). */
+  #mailbox: Event[] | null = null;
   #listeners = 0;
   #target: EventTarget;
 
@@ -157,8 +158,9 @@ export class Delivery {
 
   /** Queues an event for the listeners (dispatched once someone listens). */
   post(ev: Event): void {
-    this.#mailbox.push(ev);
-    if (this.#mailbox.length === 1) queueMicrotask(() => this.#flush());
+    const box = this.#mailbox ??= [];
+    box.push(ev);
+    if (box.length === 1) queueMicrotask(() => this.#flush());
   }
 
   /** A listener of `type` was added (+1) or removed (-1). */
@@ -169,9 +171,11 @@ export class Delivery {
   }
 
   #flush(): void {
-    while (this.#listeners > 0 && this.#mailbox.length > 0) {
-      this.#target.dispatchEvent(this.#mailbox.shift()!);
+    const box = this.#mailbox;
+    while (this.#listeners > 0 && box !== null && box.length > 0) {
+      this.#target.dispatchEvent(box.shift()!);
     }
+    if (box?.length === 0 && this.#mailbox === box) this.#mailbox = null;
   }
 
   /**
@@ -181,11 +185,14 @@ export class Delivery {
   take(pred: (m: SctpMessage) => boolean): SctpMessage | undefined {
     const i = this.inbox.findIndex((it) => pred(it.msg));
     if (i >= 0) return this.inbox.splice(i, 1)[0].msg;
-    const j = this.#mailbox.findIndex((ev) =>
-      ev.type === "sctp" && pred((ev as CustomEvent<SctpMessage>).detail)
-    );
+    const box = this.#mailbox;
+    const j = box === null
+      ? -1
+      : box.findIndex((ev) =>
+        ev.type === "sctp" && pred((ev as CustomEvent<SctpMessage>).detail)
+      );
     if (j < 0) return undefined;
-    return (this.#mailbox.splice(j, 1)[0] as CustomEvent<SctpMessage>).detail;
+    return (box!.splice(j, 1)[0] as CustomEvent<SctpMessage>).detail;
   }
 
   /**

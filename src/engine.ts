@@ -8,28 +8,28 @@
  *
  * @module
  */
-import { BusyPoll } from "./busy_poll.ts";
+import { BusyPoll, type BusyPollHost } from "./busy_poll.ts";
 import { Connects } from "./connect.ts";
 import { Delivery } from "./delivery.ts";
 import { SctpError } from "./errors.ts";
 import * as L from "./layout.ts";
 import { POLL_IN, POLL_OUT, poller } from "./poller.ts";
-import { isDetached, type Received, Receiver } from "./receiver.ts";
-import { growSndbuf, Sender } from "./sender.ts";
+import {
+  isDetached,
+  type Received,
+  Receiver,
+  type ReceiverHost,
+} from "./receiver.ts";
+import { growSndbuf, Sender, type SenderHost } from "./sender.ts";
 import type { Settings } from "./settings.ts";
 import { timeoutArg } from "./timeouts.ts";
 import type { RecvOptions } from "./types.ts";
 
-/** What the engine needs from its socket. */
-export interface EngineHost {
-  /** Whether the socket is open and owned here. */
-  live(): boolean;
-  /** Throws `closed` / `not_owner` when it is not. */
-  usable(): void;
-}
-
-/** See the module doc. */
-export class Engine {
+/**
+ * See the module doc. It is the host of its receiver, sender and busy-poll
+ * policy itself (methods, not closures: an idle socket keeps no functions).
+ */
+export class Engine implements ReceiverHost, SenderHost, BusyPollHost {
   /** The inbox, the waiting recv and active mode. */
   readonly box: Delivery;
   /** Connects waiting for their association's outcome. */
@@ -40,7 +40,10 @@ export class Engine {
   readonly tx: Sender;
   readonly #spin: BusyPoll;
   readonly #fd: number;
-  readonly #host: EngineHost;
+  readonly #family: 4 | 6;
+  /** The socket was closed (true) or handed to another owner. */
+  #closed = false;
+  #notOwner = false;
   #readArmed = false;
   #writeArmed = false;
   #servicing = false;
@@ -52,39 +55,73 @@ export class Engine {
     family: 4 | 6,
     settings: Settings,
     target: EventTarget,
-    host: EngineHost,
   ) {
     this.#fd = fd;
-    this.#host = host;
+    this.#family = family;
     this.box = new Delivery(target);
-    this.rx = new Receiver(fd, settings, {
-      emit: (item: Received) => {
-        // the outcome a connect() waits for goes to it, not to the inbox
-        if (item.error || !this.connects.claim(item.msg)) {
-          this.box.inbox.push(item);
-        }
-      },
-      intoLost: (into: Uint8Array) =>
-        this.box.failInto(
-          into,
-          new TypeError(
-            "recv: `into` was detached while a message was being received into it; that message is lost",
-          ),
-        ),
-    });
-    this.tx = new Sender(fd, settings, {
-      armWrite: () => {
-        if (!this.#writeArmed && this.#host.live()) {
-          this.#writeArmed = true;
-          this.#armPoll();
-        }
-      },
-      grow: (len: number) => growSndbuf(fd, family, len),
-    });
-    this.#spin = new BusyPoll(fd, settings, () => {
-      if (!this.#demand() || this.box.expired()) return this.#spin.stop();
-      this.service();
-    });
+    this.rx = new Receiver(fd, settings, this);
+    this.tx = new Sender(fd, settings, this);
+    this.#spin = new BusyPoll(fd, settings, this);
+  }
+
+  /** Whether the socket was closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Whether the socket is open and owned here. */
+  live(): boolean {
+    return !this.#closed && !this.#notOwner;
+  }
+
+  /** Throws `not_owner` / `closed` when the socket is not live. */
+  usable(): void {
+    if (this.#notOwner) throw new SctpError("not_owner");
+    if (this.#closed) throw new SctpError("closed");
+  }
+
+  /** Marks the socket closed (or handed over) and stops waiting. */
+  end(how: "closed" | "not_owner"): void {
+    if (how === "closed") this.#closed = true;
+    else this.#notOwner = true;
+    this.stop();
+  }
+
+  /** ReceiverHost: the outcome a connect() waits for goes to it, not to
+   * the inbox. */
+  emit(item: Received): void {
+    if (item.error || !this.connects.claim(item.msg)) {
+      this.box.inbox.push(item);
+    }
+  }
+
+  /** ReceiverHost: `into` was detached under a message. */
+  intoLost(into: Uint8Array): void {
+    this.box.failInto(
+      into,
+      new TypeError(
+        "recv: `into` was detached while a message was being received into it; that message is lost",
+      ),
+    );
+  }
+
+  /** SenderHost: tell the sender (flush) when the socket is writable. */
+  armWrite(): void {
+    if (!this.#writeArmed && this.live()) {
+      this.#writeArmed = true;
+      this.#armPoll();
+    }
+  }
+
+  /** SenderHost: grows the send buffer for a `len`-byte message. */
+  grow(len: number): boolean {
+    return growSndbuf(this.#fd, this.#family, len);
+  }
+
+  /** BusyPollHost: a spin's retry is due. */
+  retry(): void {
+    if (!this.#demand() || this.box.expired()) return this.#spin.stop();
+    this.service();
   }
 
   /** Something was sent (a reply may follow: busy-poll may spin for it). */
@@ -100,7 +137,7 @@ export class Engine {
   }
 
   #demand(): boolean {
-    return this.#host.live() &&
+    return this.live() &&
       (this.box.demand() || this.connects.pending);
   }
 
@@ -147,7 +184,7 @@ export class Engine {
   #awaitData(): void {
     if (this.#spin.empty()) return;
     this.box.sleep();
-    if (this.#readArmed || !this.#host.live()) return;
+    if (this.#readArmed || !this.live()) return;
     this.#readArmed = true;
     this.#armPoll();
   }
@@ -200,7 +237,7 @@ export class Engine {
       }
     }
     const ms = timeoutArg(timeout, "recv");
-    this.#host.usable();
+    this.usable();
     if (this.box.isActive) {
       throw new SctpError("einval", "recv: socket is active");
     }

@@ -154,7 +154,8 @@ export class Receiver {
    * detached its `into` under them) is dropped up to its end. */
   #skipRest = false;
   #lastFrom: SockAddr | null = null;
-  #lastKey = [0, 0, 0, 0, 0, 0];
+  /** The last sender's address bytes (six words; made on first use). */
+  #lastKey: number[] | null = null;
   /** IPv4 senders seen recently, by port * 2^32 + address (many peers). */
   #from4: Map<number, SockAddr> | null = null;
 
@@ -397,7 +398,11 @@ export class Receiver {
     } else {
       bytes = own ?? copyOut(start, dlen);
     }
-    const from = this.#from(dv, off + L.REC_FROM);
+    // (the sender cache serves data: an idle socket that only got
+    // notifications keeps no address)
+    const from = notif
+      ? readAddr(dv, off + L.REC_FROM)
+      : this.#from(dv, off + L.REC_FROM);
     const anc: SctpMessage["ancData"] = flags & L.RF_SNDRCV
       ? [readSri(dv, off + L.REC_SRI)]
       : [];
@@ -478,7 +483,7 @@ export class Receiver {
    * peer from a small map (a server with many associations), else decoded.
    */
   #from(dv: DataView, off: number): SockAddr | null {
-    const k = this.#lastKey;
+    const k = this.#lastKey ??= [0, 0, 0, 0, 0, 0];
     let same = this.#lastFrom !== null;
     for (let i = 0; i < 6; i++) {
       const w = dv.getUint32(off + i * 4, true);

@@ -68,7 +68,8 @@ export class Sender {
   #set: SenderSettings;
   #host: SenderHost;
   #shim: SenderShim;
-  #queue: Queued[] = [];
+  /** Sends waiting for room (null when none: an idle socket keeps none). */
+  #queue: Queued[] | null = null;
 
   constructor(
     fd: number,
@@ -84,7 +85,7 @@ export class Sender {
 
   /** Whether sends wait for the socket to become writable. */
   get waiting(): boolean {
-    return this.#queue.length > 0;
+    return this.#queue !== null;
   }
 
   /**
@@ -93,7 +94,7 @@ export class Sender {
    * not copy it. `signal` withdraws it while it waits (reason `aborted`).
    */
   send(m: Outgoing, fresh: boolean, signal?: AbortSignal): Promise<void> {
-    if (this.#queue.length === 0) {
+    if (this.#queue === null) {
       const e = this.#attempt(m);
       if (e === null) return RESOLVED;
       if (e !== "eagain") return Promise.reject(sendError(e, m));
@@ -107,9 +108,11 @@ export class Sender {
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => {
         // withdrawn while it waits (not once the kernel has it)
-        const i = this.#queue.indexOf(q);
+        const qs = this.#queue;
+        const i = qs === null ? -1 : qs.indexOf(q);
         if (i < 0) return;
-        this.#queue.splice(i, 1);
+        if (qs!.length === 1) this.#queue = null;
+        else qs!.splice(i, 1);
         reject(new SctpError("aborted", "send: aborted"));
       };
       const q: Queued = {
@@ -125,21 +128,24 @@ export class Sender {
         },
       };
       signal?.addEventListener("abort", onAbort);
-      this.#queue.push(q);
-      if (this.#queue.length === 1) this.#host.armWrite();
+      if (this.#queue === null) {
+        this.#queue = [q];
+        this.#host.armWrite();
+      } else this.#queue.push(q);
     });
   }
 
   /** The socket is writable: sends what the kernel takes, in order. */
   flush(): void {
-    while (this.#queue.length > 0) {
-      const p = this.#queue[0];
+    for (let qs = this.#queue; qs !== null; qs = this.#queue) {
+      const p = qs[0];
       const e = this.#attempt(p);
       if (e === "eagain") {
         this.#host.armWrite();
         return;
       }
-      this.#queue.shift();
+      if (qs.length === 1) this.#queue = null;
+      else qs.shift();
       if (e === null) p.resolve();
       else p.reject(sendError(e, p));
     }
@@ -147,7 +153,9 @@ export class Sender {
 
   /** Rejects every queued send (the socket closed). */
   rejectAll(err: () => unknown): void {
-    for (const p of this.#queue.splice(0)) p.reject(err());
+    const qs = this.#queue;
+    this.#queue = null;
+    for (const p of qs ?? []) p.reject(err());
   }
 
   /**

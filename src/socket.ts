@@ -88,11 +88,10 @@ export class SctpSocket extends EventTarget {
   #fd: number;
   #family: 4 | 6;
   #type: "seqpacket" | "stream";
-  #closed = false;
-  #notOwner = false;
   readonly #settings: Settings = defaultSettings();
   /** What option handling reaches (socket_options.ts). */
-  #opts: OptionTarget;
+  /** What setopts/getopts work on (made on first use). */
+  #opts: OptionTarget | null = null;
   #engine: Engine;
   #box: Delivery;
 
@@ -102,19 +101,9 @@ export class SctpSocket extends EventTarget {
     this.#fd = init.fd;
     this.#family = init.family;
     this.#type = init.type;
-    const settings = this.#settings; // changed in place, never replaced
-    this.#engine = new Engine(init.fd, init.family, settings, this, {
-      live: () => !this.#closed && !this.#notOwner,
-      usable: () => this.#usable(),
-    });
+    // (#settings is changed in place, never replaced)
+    this.#engine = new Engine(init.fd, init.family, this.#settings, this);
     this.#box = this.#engine.box;
-    this.#opts = {
-      fd: init.fd,
-      family: init.family,
-      settings,
-      extra: extraDefaults(),
-      delivery: this.#box,
-    };
     poller.register(this.#fd);
   }
 
@@ -135,12 +124,21 @@ export class SctpSocket extends EventTarget {
 
   /** Whether the socket is closed. */
   get closed(): boolean {
-    return this.#closed;
+    return this.#engine.closed;
+  }
+
+  #target(): OptionTarget {
+    return this.#opts ??= {
+      fd: this.#fd,
+      family: this.#family,
+      settings: this.#settings,
+      extra: extraDefaults(),
+      delivery: this.#box,
+    };
   }
 
   #usable(): void {
-    if (this.#notOwner) throw new SctpError("not_owner");
-    if (this.#closed) throw new SctpError("closed");
+    this.#engine.usable();
   }
 
   // ---- listeners: nothing dispatched before someone listens is lost ----
@@ -210,7 +208,7 @@ export class SctpSocket extends EventTarget {
     // fast path: a queued message, nobody else waiting
     const box = this.#box;
     const item = box.inbox.length > 0 && !box.waiting && !box.isActive &&
-        !this.#closed && !this.#notOwner &&
+        this.#engine.live() &&
         (timeout === undefined || typeof timeout === "number") &&
         (timeout === undefined || timeoutArg(timeout, "recv") >= 0)
       ? box.inbox.shift()!
@@ -231,7 +229,7 @@ export class SctpSocket extends EventTarget {
     void,
     undefined
   > {
-    while (!this.#closed) {
+    while (!this.#engine.closed) {
       let item: Received;
       try {
         item = await this.#engine.recvItem();
@@ -828,7 +826,7 @@ export class SctpSocket extends EventTarget {
 
   /** @internal applies options in order: set semantics. */
   _applyOpts(opts: Record<string, unknown>, change = false): void {
-    const afterActive = applyOpts(this.#opts, opts, change);
+    const afterActive = applyOpts(this.#target(), opts, change);
     if (afterActive || this.#box.isActive) this.#engine.service();
   }
 
@@ -882,11 +880,11 @@ export class SctpSocket extends EventTarget {
       const out: Record<string, unknown> = {};
       for (const n of names) {
         if (typeof n === "string") {
-          const v = getOpt(this.#opts, n, undefined);
+          const v = getOpt(this.#target(), n, undefined);
           if (v !== undefined) out[n] = v;
         } else if (n !== null && typeof n === "object" && !Array.isArray(n)) {
           for (const [k, key] of Object.entries(n)) {
-            const v = getOpt(this.#opts, k, key);
+            const v = getOpt(this.#target(), k, key);
             if (v !== undefined) out[k] = v;
           }
         } else throw new TypeError("getopts: bad option name");
@@ -911,12 +909,12 @@ export class SctpSocket extends EventTarget {
    * ```
    */
   ref(): void {
-    if (!this.#closed) poller.setRef(this.#fd, true);
+    if (!this.#engine.closed) poller.setRef(this.#fd, true);
   }
 
   /** Lets the process exit while this socket waits; see {@linkcode ref}. */
   unref(): void {
-    if (!this.#closed) poller.setRef(this.#fd, false);
+    if (!this.#engine.closed) poller.setRef(this.#fd, false);
   }
 
   /**
@@ -947,8 +945,7 @@ export class SctpSocket extends EventTarget {
         active: this.#box.active,
         queued: this.#box.handOver(),
       };
-      this.#notOwner = true;
-      this.#engine.stop();
+      this.#engine.end("not_owner");
       poller.unregister(this.#fd);
       worker.postMessage({ type: "sctp_socket", handle });
       return Promise.resolve();
@@ -984,9 +981,8 @@ export class SctpSocket extends EventTarget {
    * ```
    */
   close(): Promise<void> {
-    if (this.#closed || this.#notOwner) return Promise.resolve();
-    this.#closed = true;
-    this.#engine.stop();
+    if (!this.#engine.live()) return Promise.resolve();
+    this.#engine.end("closed");
     poller.unregister(this.#fd);
     lib.sctp_shim_close(this.#fd);
     const err = () => new SctpError("closed");
