@@ -61,6 +61,35 @@ describe("connect", () => {
     }
   });
 
+  it("five connects at once on one one-to-many socket: each resolves with its own association", async () => {
+    const servers = await Promise.all(
+      Array.from({ length: 5 }, () => server()),
+    );
+    const cli = await open();
+    try {
+      const ports = await Promise.all(servers.map((x) => x.s.port()));
+      const ups = await Promise.all(
+        ports.map((p) => cli.connect("127.0.0.1", p, {}, 20000)),
+      );
+      const ids = ups.map((u) => u.assoc_id);
+      assert.equal(new Set(ids).size, 5, `distinct ids: ${ids}`);
+      for (const u of ups) assert.equal(u.state, "comm_up");
+      // each association reaches its own server
+      for (let i = 0; i < 5; i++) {
+        await cli.send(ups[i], 0, `to ${i}`);
+        assert.equal(text((await recvData(servers[i].s)).data), `to ${i}`);
+      }
+      // nothing of the connects is left over for recv
+      await assert.rejects(
+        cli.recv(50),
+        (e: unknown) => e instanceof SctpError && e.reason === "timeout",
+      );
+    } finally {
+      await cli.close();
+      for (const x of servers) await x.s.close();
+    }
+  });
+
   it("connect on ::1 (inet6)", async () => {
     const { s: srv, port } = await server({ ip: "::1" });
     const cli = await open({ family: "inet6" });

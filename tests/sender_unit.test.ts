@@ -163,6 +163,46 @@ describe("sender (fake shim)", () => {
     assert.equal(k.sent[1].bytes.length, 300000);
   });
 
+  it("an aborted waiting send leaves the queue; once none waits the next send goes straight to the kernel", async () => {
+    const { k, tx, armed } = setup();
+    k.room = 0;
+    const a = new AbortController(), b = new AbortController();
+    const p1 = tx.send(msg(Uint8Array.of(1)), false, a.signal);
+    const p2 = tx.send(msg(Uint8Array.of(2)), false, b.signal);
+    const p3 = tx.send(msg(Uint8Array.of(3)), false);
+    assert.equal(armed(), 1);
+    b.abort(); // the middle one
+    await assert.rejects(
+      p2,
+      (e: unknown) => e instanceof SctpError && e.reason === "aborted",
+    );
+    k.room = 1;
+    tx.flush(); // the first goes, the third meets EAGAIN and waits
+    await p1;
+    assert.equal(tx.waiting, true);
+    k.room = Infinity;
+    tx.flush();
+    await p3;
+    assert.deepEqual(k.sent.map((x) => x.bytes[0]), [1, 3]);
+    assert.equal(tx.waiting, false);
+    // the only waiting send aborted: nothing waits, a new send is tried now
+    k.room = 0;
+    const c = new AbortController();
+    const p5 = tx.send(msg(Uint8Array.of(5)), false, c.signal);
+    assert.equal(tx.waiting, true);
+    c.abort();
+    await assert.rejects(
+      p5,
+      (e: unknown) => e instanceof SctpError && e.reason === "aborted",
+    );
+    assert.equal(tx.waiting, false);
+    k.room = Infinity;
+    const calls = k.calls;
+    await tx.send(msg(Uint8Array.of(6)), false);
+    assert.equal(k.calls, calls + 1);
+    assert.deepEqual(k.sent.map((x) => x.bytes[0]), [1, 3, 6]);
+  });
+
   it("rejectAll rejects what waits (the socket closed)", async () => {
     const { k, tx } = setup();
     k.room = 0;
