@@ -13,6 +13,7 @@ import { SctpError } from "./errors.ts";
 import type { SctpAssocChange, SctpEvent, SctpMessage } from "./records.ts";
 import { timeoutArg, timerDelay } from "./timeouts.ts";
 import type { SockAddrArg } from "./types.ts";
+import { without } from "./lazy_list.ts";
 
 /** A resolved peer: its address, port, and how many arguments it took. */
 export interface Peer {
@@ -136,14 +137,6 @@ export class Connects {
     return true;
   }
 
-  #remove(w: ConnectWaiter): void {
-    const ws = this.#waiters;
-    const i = ws === null ? -1 : ws.indexOf(w);
-    if (i < 0) return;
-    if (ws!.length === 1) this.#waiters = null;
-    else ws!.splice(i, 1);
-  }
-
   /**
    * Waits for the outcome of association `id` (to `peer`) until
    * `deadline` (performance.now(), Infinity for none): resolves with its
@@ -165,7 +158,8 @@ export class Connects {
       const settle = () => {
         if (timer !== undefined) clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
-        this.#remove(w);
+        const ws = without(this.#waiters, w);
+        if (ws !== undefined) this.#waiters = ws;
       };
       const w: ConnectWaiter = {
         id,

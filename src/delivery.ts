@@ -12,6 +12,7 @@ import type { Received } from "./receiver.ts";
 import type { SctpMessage } from "./records.ts";
 import { type Active, activeArg } from "./socket_options.ts";
 import { timerDelay } from "./timeouts.ts";
+import { without } from "./lazy_list.ts";
 
 /** The waiting recv. */
 interface Waiter {
@@ -185,14 +186,13 @@ export class Delivery {
   take(pred: (m: SctpMessage) => boolean): SctpMessage | undefined {
     const i = this.inbox.findIndex((it) => pred(it.msg));
     if (i >= 0) return this.inbox.splice(i, 1)[0].msg;
-    const box = this.#mailbox;
-    const j = box === null
-      ? -1
-      : box.findIndex((ev) =>
-        ev.type === "sctp" && pred((ev as CustomEvent<SctpMessage>).detail)
-      );
-    if (j < 0) return undefined;
-    return (box!.splice(j, 1)[0] as CustomEvent<SctpMessage>).detail;
+    const ev = this.#mailbox?.find((ev) =>
+      ev.type === "sctp" && pred((ev as CustomEvent<SctpMessage>).detail)
+    );
+    if (ev === undefined) return undefined;
+    const box = without(this.#mailbox, ev);
+    if (box !== undefined) this.#mailbox = box;
+    return (ev as CustomEvent<SctpMessage>).detail;
   }
 
   /**

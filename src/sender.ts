@@ -12,6 +12,7 @@
 import { errnoName, SctpError } from "./errors.ts";
 import { lib } from "./lib.ts";
 import { getKernelOpt, OPT_SNDBUFFORCE, setKernelOpt } from "./options.ts";
+import { without } from "./lazy_list.ts";
 
 /** One message to send, with its sctp_sndrcvinfo fields. */
 export interface Outgoing {
@@ -108,11 +109,9 @@ export class Sender {
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => {
         // withdrawn while it waits (not once the kernel has it)
-        const qs = this.#queue;
-        const i = qs === null ? -1 : qs.indexOf(q);
-        if (i < 0) return;
-        if (qs!.length === 1) this.#queue = null;
-        else qs!.splice(i, 1);
+        const qs = without(this.#queue, q);
+        if (qs === undefined) return;
+        this.#queue = qs;
         reject(new SctpError("aborted", "send: aborted"));
       };
       const q: Queued = {

@@ -89,8 +89,7 @@ export class SctpSocket extends EventTarget {
   #family: 4 | 6;
   #type: "seqpacket" | "stream";
   readonly #settings: Settings = defaultSettings();
-  /** What option handling reaches (socket_options.ts). */
-  /** What setopts/getopts work on (made on first use). */
+  /** What setopts/getopts reach (socket_options.ts; made on first use). */
   #opts: OptionTarget | null = null;
   #engine: Engine;
   #box: Delivery;
