@@ -9,15 +9,23 @@
  */
 import { SctpError } from "./errors.ts";
 import type { Received } from "./receiver.ts";
-import type { SctpMessage } from "./records.ts";
+import type { SctpEvent, SctpMessage } from "./records.ts";
 import { type Active, activeArg } from "./socket_options.ts";
 import { timerDelay } from "./timeouts.ts";
 import { without } from "./lazy_list.ts";
 
 /** The waiting recv. */
 interface Waiter {
-  resolve(item: Received): void;
+  /** Its promise's functions (settled through #settle / #fail). */
+  resolve(v: unknown): void;
   reject(e: unknown): void;
+  /**
+   * recv(): resolves with the message (an error-class event rejects);
+   * else (the async iterator) with the item.
+   */
+  unwrap: boolean;
+  /** Clears a timeout's timer and an AbortSignal's listener (null: none). */
+  done: (() => void) | null;
   /** A timeout whose timer is not started while busy-polling. */
   deadline?: number;
   /** Starts that timer (when the socket stops spinning and sleeps). */
@@ -26,6 +34,23 @@ interface Waiter {
   expire?: () => void;
   /** RecvOptions.into. */
   into?: Uint8Array;
+}
+
+/**
+ * The rejection of recv() for an error-class event (`sctp_send_failed`,
+ * `sctp_remote_error`, `sctp_pdapi_event`): the record as the reason, the
+ * whole message as the detail.
+ */
+export function itemError(item: Received): SctpError {
+  const ev = item.msg.data as SctpEvent;
+  return new SctpError(ev, `${ev.type} event`, item.msg);
+}
+
+/** What recv() returns for an item: its message, or the event's error. */
+export function settled(item: Received): Promise<SctpMessage> {
+  return item.error
+    ? Promise.reject(itemError(item))
+    : Promise.resolve(item.msg);
 }
 
 /** What a waiting recv needs from its socket. */
@@ -114,7 +139,7 @@ export class Delivery {
       if (this.#waiter) {
         const w = this.#waiter;
         this.#waiter = null;
-        w.resolve(this.inbox.shift()!);
+        settle(w, this.inbox.shift()!);
       } else if (this.#active !== false) {
         this.#activeDeliver(this.inbox.shift()!);
       } else return;
@@ -142,7 +167,7 @@ export class Delivery {
     if (this.#waiter) {
       const w = this.#waiter;
       this.#waiter = null;
-      w.reject(err);
+      fail(w, err);
     } else if (this.#active !== false) {
       this.post(new CustomEvent("sctp_error", { detail: reason }));
     }
@@ -153,7 +178,7 @@ export class Delivery {
     const w = this.#waiter;
     if (w !== null && w.into === into) {
       this.#waiter = null;
-      w.reject(e);
+      fail(w, e);
     }
   }
 
@@ -196,10 +221,12 @@ export class Delivery {
   }
 
   /**
-   * A recv that waits: resolves with the next item, or rejects with
-   * `timeout` after `ms` (-1: never), `aborted` when `signal` fires, or
-   * what fail/close give. Only one waits at a time (the caller checks).
+   * A recv that waits: resolves with the next item (`unwrap`: with its
+   * message, an error-class event rejecting), or rejects with `timeout`
+   * after `ms` (-1: never), `aborted` when `signal` fires, or what
+   * fail/close give. Only one waits at a time (the caller checks).
    * `empty`: a read just found nothing (wait for data, no second read).
+   * A wait without a timeout or signal makes no closures of its own.
    */
   wait(
     empty: boolean,
@@ -207,54 +234,62 @@ export class Delivery {
     signal: AbortSignal | undefined,
     into: Uint8Array | undefined,
     host: WaitHost,
-  ): Promise<Received> {
-    return new Promise<Received>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const done = () => {
-        if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-      };
-      const w: Waiter = {
-        into,
-        resolve: (i) => {
-          done();
-          resolve(i);
-        },
-        reject: (e) => {
-          done();
-          reject(e);
-        },
-      };
-      const cancel = (e: SctpError) => {
-        if (this.#waiter !== w) return;
-        this.#waiter = null;
-        host.ended(into);
-        w.reject(e);
-      };
-      const onAbort = () => cancel(new SctpError("aborted", "recv: aborted"));
-      this.#waiter = w;
-      host.start(empty);
-      if (this.#waiter !== w) return;
-      if (ms === 0) return cancel(new SctpError("timeout"));
-      if (ms > 0) {
-        const deadline = performance.now() + ms;
-        const arm = () => {
-          timer = setTimeout(expire, timerDelay(deadline - performance.now()));
-        };
-        // a timeout past setTimeout's limit waits in steps
-        const expire = () =>
-          deadline - performance.now() > 1
-            ? arm()
-            : cancel(new SctpError("timeout"));
-        if (host.spinning()) {
-          // busy-polling: a timer only if the socket goes to sleep
-          w.deadline = deadline;
-          w.expire = expire;
-          w.sleep = arm;
-        } else arm();
-      }
-      signal?.addEventListener("abort", onAbort);
+    unwrap: boolean,
+  ): Promise<unknown> {
+    let w!: Waiter;
+    const p = new Promise((resolve, reject) => {
+      w = { resolve, reject, unwrap, done: null, into };
     });
+    this.#waiter = w;
+    host.start(empty);
+    if (this.#waiter !== w) return p;
+    if (ms === 0) this.#cancel(w, host, new SctpError("timeout"));
+    else if (ms > 0 || signal !== undefined) {
+      this.#bound(w, ms, signal, host);
+    }
+    return p;
+  }
+
+  /** Ends the wait `w` (if it still waits) with `e`; `into` is free. */
+  #cancel(w: Waiter, host: WaitHost, e: SctpError): void {
+    if (this.#waiter !== w) return;
+    this.#waiter = null;
+    host.ended(w.into);
+    fail(w, e);
+  }
+
+  /** Gives the wait `w` its timeout (ms > 0) and AbortSignal. */
+  #bound(
+    w: Waiter,
+    ms: number,
+    signal: AbortSignal | undefined,
+    host: WaitHost,
+  ): void {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = () =>
+      this.#cancel(w, host, new SctpError("aborted", "recv: aborted"));
+    w.done = () => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    if (ms > 0) {
+      const deadline = performance.now() + ms;
+      const arm = () => {
+        timer = setTimeout(expire, timerDelay(deadline - performance.now()));
+      };
+      // a timeout past setTimeout's limit waits in steps
+      const expire = () =>
+        deadline - performance.now() > 1
+          ? arm()
+          : this.#cancel(w, host, new SctpError("timeout"));
+      if (host.spinning()) {
+        // busy-polling: a timer only if the socket goes to sleep
+        w.deadline = deadline;
+        w.expire = expire;
+        w.sleep = arm;
+      } else arm();
+    }
+    signal?.addEventListener("abort", onAbort);
   }
 
   /**
@@ -285,7 +320,7 @@ export class Delivery {
     if (this.#waiter) {
       const w = this.#waiter;
       this.#waiter = null;
-      w.reject(err());
+      fail(w, err());
     }
     this.inbox = [];
   }
@@ -296,4 +331,18 @@ export class Delivery {
     this.inbox = [];
     return q;
   }
+}
+
+/** Settles the wait `w` with `item`. */
+function settle(w: Waiter, item: Received): void {
+  w.done?.();
+  if (!w.unwrap) w.resolve(item);
+  else if (item.error) w.reject(itemError(item));
+  else w.resolve(item.msg);
+}
+
+/** Fails the wait `w` with `e`. */
+function fail(w: Waiter, e: unknown): void {
+  w.done?.();
+  w.reject(e);
 }

@@ -10,7 +10,7 @@
  */
 import { BusyPoll, type BusyPollHost } from "./busy_poll.ts";
 import { Connects } from "./connect.ts";
-import { Delivery } from "./delivery.ts";
+import { Delivery, settled, type WaitHost } from "./delivery.ts";
 import { SctpError } from "./errors.ts";
 import * as L from "./layout.ts";
 import { POLL_IN, POLL_OUT, poller } from "./poller.ts";
@@ -23,13 +23,16 @@ import {
 import { growSndbuf, Sender, type SenderHost } from "./sender.ts";
 import type { Settings } from "./settings.ts";
 import { timeoutArg } from "./timeouts.ts";
+import type { SctpMessage } from "./records.ts";
 import type { RecvOptions } from "./types.ts";
 
 /**
- * See the module doc. It is the host of its receiver, sender and busy-poll
- * policy itself (methods, not closures: an idle socket keeps no functions).
+ * See the module doc. It is the host of its receiver, sender, busy-poll
+ * policy and waiting recv itself (methods, not closures: an idle socket
+ * keeps no functions, and a recv makes none).
  */
-export class Engine implements ReceiverHost, SenderHost, BusyPollHost {
+export class Engine
+  implements ReceiverHost, SenderHost, BusyPollHost, WaitHost {
   /** The inbox, the waiting recv and active mode. */
   readonly box: Delivery;
   /** Connects waiting for their association's outcome. */
@@ -212,8 +215,23 @@ export class Engine implements ReceiverHost, SenderHost, BusyPollHost {
     });
   }
 
-  /** A recv: an item now, or a wait (see RecvOptions). */
+  /**
+   * A recv(): the next message now, or a wait (see RecvOptions); an
+   * error-class event rejects (see itemError). Throws for bad arguments.
+   */
+  recvMsg(opts?: number | "infinity" | RecvOptions): Promise<SctpMessage> {
+    return this.#recv(opts, true) as Promise<SctpMessage>;
+  }
+
+  /** As recvMsg, with the item (error-class events resolve too). */
   recvItem(opts?: number | "infinity" | RecvOptions): Promise<Received> {
+    return this.#recv(opts, false) as Promise<Received>;
+  }
+
+  #recv(
+    opts: number | "infinity" | RecvOptions | undefined,
+    unwrap: boolean,
+  ): Promise<unknown> {
     let timeout: unknown = opts;
     let signal: AbortSignal | undefined;
     let into: Uint8Array | undefined;
@@ -255,19 +273,30 @@ export class Engine implements ReceiverHost, SenderHost, BusyPollHost {
       else this.#spin.gotData();
     }
     if (this.box.inbox.length > 0) {
-      return Promise.resolve(this.box.inbox.shift()!);
+      const item = this.box.inbox.shift()!;
+      return unwrap ? settled(item) : Promise.resolve(item);
     }
-    return this.box.wait(empty, ms, signal, into, {
-      start: (e) => e ? this.#awaitData() : this.service(),
-      spinning: () => this.#spin.spinning,
-      ended: (into) => {
-        // the caller may write to `into` once this recv has ended
-        if (into) this.rx.release(into);
-        if (!this.#demand()) {
-          this.#readArmed = false;
-          this.#armPoll();
-        }
-      },
-    });
+    return this.box.wait(empty, ms, signal, into, this, unwrap);
+  }
+
+  /** WaitHost: a wait began (`empty`: a read just found nothing). */
+  start(empty: boolean): void {
+    if (empty) this.#awaitData();
+    else this.service();
+  }
+
+  /** WaitHost: whether the socket busy-polls. */
+  spinning(): boolean {
+    return this.#spin.spinning;
+  }
+
+  /** WaitHost: a wait ended without an item (timeout, abort). */
+  ended(into: Uint8Array | undefined): void {
+    // the caller may write to `into` once this recv has ended
+    if (into) this.rx.release(into);
+    if (!this.#demand()) {
+      this.#readArmed = false;
+      this.#armPoll();
+    }
   }
 }

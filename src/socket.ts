@@ -11,7 +11,7 @@
 import { addrList, type Family, ipArg } from "./addr.ts";
 import { assocId, outgoing, outgoingV } from "./args.ts";
 import { connectArgs, connectxArgs, notAborted, peerArg } from "./connect.ts";
-import type { Delivery } from "./delivery.ts";
+import { type Delivery, settled } from "./delivery.ts";
 import { Engine } from "./engine.ts";
 import { check, errnoName, SctpError } from "./errors.ts";
 import { isErrorEvent } from "./events.ts";
@@ -23,7 +23,6 @@ import { poller } from "./poller.ts";
 import type { Received } from "./receiver.ts";
 import type {
   SctpAssocChange,
-  SctpEvent,
   SctpMessage,
   SctpSndRcvInfo,
 } from "./records.ts";
@@ -201,22 +200,22 @@ export class SctpSocket extends EventTarget {
    * await s.recv(10).catch((e) => console.log(e.reason)); // "timeout"
    * ```
    */
-  async recv(
+  recv(
     timeout?: number | "infinity" | RecvOptions,
   ): Promise<SctpMessage> {
-    // fast path: a queued message, nobody else waiting
-    const box = this.#box;
-    const item = box.inbox.length > 0 && !box.waiting && !box.isActive &&
+    try {
+      // fast path: a queued message, nobody else waiting
+      const box = this.#box;
+      if (
+        box.inbox.length > 0 && !box.waiting && !box.isActive &&
         this.#engine.live() &&
-        (timeout === undefined || typeof timeout === "number") &&
-        (timeout === undefined || timeoutArg(timeout, "recv") >= 0)
-      ? box.inbox.shift()!
-      : await this.#engine.recvItem(timeout);
-    if (item.error) {
-      const ev = item.msg.data as SctpEvent;
-      throw new SctpError(ev, `${ev.type} event`, item.msg);
+        (timeout === undefined ||
+          (typeof timeout === "number" && timeoutArg(timeout, "recv") >= 0))
+      ) return settled(box.inbox.shift()!);
+      return this.#engine.recvMsg(timeout);
+    } catch (e) {
+      return Promise.reject(e);
     }
-    return item.msg;
   }
 
   /**
