@@ -50,7 +50,8 @@
  */
 import { createHash } from "node:crypto";
 import { CC_FLAGS } from "./cflags.ts";
-import { median, medianInterval } from "./stats.ts";
+import { fmt } from "./format.ts";
+import { figureRatio, median, medianInterval } from "./stats.ts";
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const env = (k: string) => Deno.env.get(k);
@@ -292,9 +293,10 @@ function cycleRatios(
   if (!a?.ok || !b?.ok) return rs;
   for (let i = 0; i < Math.min(a.runs.length, b.runs.length); i++) {
     const x = a.runs[i][metric], y = b.runs[i][metric];
-    if (typeof x === "number" && typeof y === "number" && y !== 0) {
-      rs.push(x / y);
-    }
+    const q = typeof x === "number" && typeof y === "number"
+      ? figureRatio(x, y)
+      : undefined;
+    if (q !== undefined) rs.push(q);
   }
   return rs;
 }
@@ -312,9 +314,7 @@ function ratio(
 ): number | undefined {
   if (!a?.ok || !b?.ok) return undefined;
   if (typeof a[metric] === "number" && typeof b[metric] === "number") {
-    return b[metric] === 0
-      ? undefined
-      : (a[metric] as number) / (b[metric] as number);
+    return figureRatio(a[metric] as number, b[metric] as number);
   }
   return rs.length ? median(rs) : undefined;
 }
@@ -324,12 +324,6 @@ function value(o: Outcome | undefined, metric: string): number | undefined {
   if (typeof o[metric] === "number") return o[metric] as number;
   const xs = o.runs.map((r) => r[metric]).filter((x) => typeof x === "number");
   return xs.length ? median(xs) : undefined;
-}
-
-function fmt(x: number): string {
-  if (x >= 100) return Math.round(x).toLocaleString("en-US");
-  if (x >= 1) return x.toFixed(1);
-  return x.toFixed(3);
 }
 
 /** One line of a stepped process's stdout (bench/step.ts protocol). */

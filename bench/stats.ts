@@ -39,3 +39,12 @@ export function medianInterval(
   const s = [...xs].sort((a, b) => a - b);
   return [s[k - 1], s[n - k]];
 }
+
+/**
+ * The ratio of two figures (a cycle's, or a process's memory grown per
+ * association): undefined unless `a` >= 0 and `b` > 0 (a ratio to zero, or
+ * to a process whose memory shrank meanwhile, means nothing).
+ */
+export function figureRatio(a: number, b: number): number | undefined {
+  return a < 0 || b <= 0 ? undefined : a / b;
+}

@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { median, medianInterval } from "../bench/stats.ts";
+import { fmt } from "../bench/format.ts";
+import { figureRatio, median, medianInterval } from "../bench/stats.ts";
 
 describe("bench stats", () => {
   it("median of odd and even counts, input left unsorted", () => {
@@ -31,5 +32,25 @@ describe("bench stats", () => {
     assert.deepEqual(medianInterval(xs), [22, 39]);
     const [lo, hi] = medianInterval(xs, 0.5)!;
     assert.ok(lo > 22 && hi < 39, `${lo}-${hi}`);
+  });
+});
+
+describe("bench table figures", () => {
+  it("numbers: thousands grouped, one or three decimals, zero and negatives plain", () => {
+    assert.equal(fmt(1733), "1,733");
+    assert.equal(fmt(5.3), "5.3");
+    assert.equal(fmt(0.325), "0.325");
+    // C's RSS per association (its memory is in the kernel) and an Erlang
+    // server whose RSS shrank while it took the associations
+    assert.equal(fmt(0), "0");
+    assert.equal(fmt(-51), "-51.0");
+    assert.equal(fmt(-676), "-676");
+  });
+
+  it("a ratio needs two growths: none against zero or a shrink", () => {
+    assert.equal(figureRatio(4720, 1733)?.toFixed(2), "2.72");
+    assert.equal(figureRatio(2256, -51), undefined);
+    assert.equal(figureRatio(100, 0), undefined);
+    assert.equal(figureRatio(-5, 100), undefined);
   });
 });
