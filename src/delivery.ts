@@ -16,7 +16,7 @@ import { without } from "./lazy_list.ts";
 
 /** The waiting recv. */
 interface Waiter {
-  /** Its promise's functions (settled through #settle / #fail). */
+  /** Its promise's functions (called through settle / fail below). */
   resolve(v: unknown): void;
   reject(e: unknown): void;
   /**
@@ -41,7 +41,7 @@ interface Waiter {
  * `sctp_remote_error`, `sctp_pdapi_event`): the record as the reason, the
  * whole message as the detail.
  */
-export function itemError(item: Received): SctpError {
+function itemError(item: Received): SctpError {
   const ev = item.msg.data as SctpEvent;
   return new SctpError(ev, `${ev.type} event`, item.msg);
 }

@@ -217,7 +217,7 @@ export class Engine
 
   /**
    * A recv(): the next message now, or a wait (see RecvOptions); an
-   * error-class event rejects (see itemError). Throws for bad arguments.
+   * error-class event rejects (delivery.ts settled). Throws for bad arguments.
    */
   recvMsg(opts?: number | "infinity" | RecvOptions): Promise<SctpMessage> {
     return this.#recv(opts, true) as Promise<SctpMessage>;
