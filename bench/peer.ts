@@ -81,10 +81,29 @@ function rss(): number {
   return process.memoryUsage().rss;
 }
 
+/**
+ * Live memory after a full collection: the JS heap in use plus external
+ * memory (Deno's `gc` needs `--v8-flags=--expose-gc`, which bench/run.ts
+ * passes; it changes nothing else). Compared with Erlang's
+ * `erlang:memory(total)` after collecting every process: each runtime's own
+ * count of what it holds, without the heap sizing that RSS also shows.
+ */
+function live(): number {
+  const g = globalThis as { gc?: () => void; Bun?: { gc(f: boolean): void } };
+  if (g.Bun) g.Bun.gc(true);
+  else if (g.gc) {
+    g.gc();
+    g.gc();
+  } else return NaN;
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+}
+
 const isData = (m: SctpMessage) => m.data instanceof Uint8Array;
 
 async function server(w: string, p: Params): Promise<void> {
   const rss0 = rss();
+  const live0 = w === "fanin" ? live() : 0;
   const s = await open({ ip: "127.0.0.1", ...sockOpts(p) });
   await s.listen(true);
   say({ ready: 1, port: await s.port() });
@@ -130,10 +149,12 @@ async function server(w: string, p: Params): Promise<void> {
         if (d.type === "sctp_assoc_change" && d.state === "comm_up") {
           if (up++ === 0) up0 = now();
           if (up === assocs) {
+            const up_s = (now() - up0) / 1000, rss1 = rss();
             say({
               up,
-              up_s: (now() - up0) / 1000,
-              rss_per_assoc: Math.round((rss() - rss0) / assocs),
+              up_s,
+              rss_per_assoc: Math.round((rss1 - rss0) / assocs),
+              live_per_assoc: Math.round((live() - live0) / assocs),
             });
           }
         }
@@ -175,13 +196,16 @@ async function client(w: string, p: Params): Promise<void> {
   // the poll worker is up before the RSS sample (as the server's socket is
   // in a fanin server), and stays up between repetitions (step.ts)
   const alive = await keepAlive();
+  const live0 = fanin ? live() : 0;
   const rss0 = rss();
   const t0 = now();
   const cl: Peer[] = [];
-  let half = -1, rssHalf = rss0;
-  for (let i = 0; i < n; i += 50) {
+  let half = -1, rssHalf = rss0, tHalf = t0;
+  // batches of 50 connects, none across the half (a small n too has two)
+  for (let i = 0, end = 0; i < n; i = end) {
+    end = Math.min(n, i + 50, i < n >> 1 ? n >> 1 : n);
     const batch: Promise<Peer>[] = [];
-    for (let j = i; j < Math.min(n, i + 50); j++) {
+    for (let j = i; j < end; j++) {
       batch.push((async () => {
         const s = await open({ type, ...sockOpts(p) });
         return { s, assoc: await s.connect("127.0.0.1", p.port) };
@@ -190,16 +214,21 @@ async function client(w: string, p: Params): Promise<void> {
     cl.push(...await Promise.all(batch));
     // the second half's RSS growth: per association, without the first
     // sockets' one-off costs (code, heap sizing)
-    if (half < 0 && cl.length >= n >> 1) [half, rssHalf] = [cl.length, rss()];
+    if (half < 0 && cl.length >= n >> 1) {
+      [half, rssHalf, tHalf] = [cl.length, rss(), now()];
+    }
   }
-  const setup = (now() - t0) / 1000;
+  const t2 = now(), setup = (t2 - t0) / 1000;
   if (fanin) {
     const r = rss();
     say({
       ready: 1,
       assocs_per_s: n / setup,
+      // the second half's rate, after the runtime's warm-up (JIT)
+      assocs_per_s_2nd: (n - half) / Math.max(1e-6, (t2 - tHalf) / 1000),
       rss_per_assoc: Math.round((r - rss0) / n),
       rss_2nd_per_assoc: Math.round((r - rssHalf) / Math.max(1, n - half)),
+      live_per_assoc: Math.round((live() - live0) / n),
     });
   } else say({ ready: 1 });
   const buf = new Uint8Array(size);

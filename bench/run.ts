@@ -246,6 +246,7 @@ function implCommand(
         `${root}/node_modules/.bin/deno`,
         "run",
         "-A",
+        ...(script === "peer.ts" ? ["--v8-flags=--expose-gc"] : []),
         `${root}/bench/${script}`,
         ...args,
       ];
@@ -1027,6 +1028,11 @@ const out: string[] = [];
     const rows: string[][] = [];
     const metrics: [string, string, boolean][] = [
       ["client_assocs_per_s", "setup, associations/s (client)", false],
+      [
+        "client_assocs_per_s_2nd",
+        "setup, associations/s over the second half (client)",
+        false,
+      ],
       ["server_up_per_s", "setup, comm_up events/s (server)", false],
       ["msgs_per_s", "64 B messages/s", false],
       ["client_rss_per_assoc", "client RSS per association (bytes)", true],
@@ -1036,6 +1042,16 @@ const out: string[] = [];
         true,
       ],
       ["server_rss_per_assoc", "server RSS per association (bytes)", true],
+      [
+        "client_live_per_assoc",
+        "client live memory per association, after a full collection (bytes)",
+        true,
+      ],
+      [
+        "server_live_per_assoc",
+        "server live memory per association, after a full collection (bytes)",
+        true,
+      ],
       [
         "client_erl_mem_per_assoc",
         "client erlang:memory(total) per association (bytes)",

@@ -320,6 +320,7 @@ psend(C, A, Stream, Msg, Grown) ->
 pserver(W, Arg) ->
     Rss0 = rss(),
     Mem0 = erlang:memory(total),
+    Live0 = case W of "fanin" -> vm_bytes(); _ -> 0 end,
     Size = Arg("size", 64),
     P = pattern(Size),
     {ok, S} = gen_sctp:open(0, [{ip, {127, 0, 0, 1}} | popts(Arg)]),
@@ -333,7 +334,7 @@ pserver(W, Arg) ->
             Assocs = Arg("assocs", 0),
             Fanin andalso spawn(fun() -> closer(S) end),
             Want = case Fanin of true -> Assocs * Arg("msgs", 1); false -> -1 end,
-            prounds(S, P, Size, Fanin, Want, #{}, {Assocs, 0, 0, {Rss0, Mem0}})
+            prounds(S, P, Size, Fanin, Want, #{}, {Assocs, 0, 0, {Rss0, Mem0, Live0}})
     end.
 
 closer(S) ->
@@ -356,16 +357,22 @@ prounds(S, P, Size, Fanin, Want, Next, Up) ->
     prounds(S, P, Size, Fanin, Want, Next2, Up2).
 
 pround(_, _, _, _, Want, Got, T1, Next, Up) when Want >= 0, Got >= Want -> {Got, T1, Next, Up};
-pround(S, P, Size, Fanin, Want, Got, T1, Next, {Assocs, N, U0, {Rss0, Mem0}} = Up) ->
+pround(S, P, Size, Fanin, Want, Got, T1, Next, {Assocs, N, U0, {Rss0, Mem0, Live0}} = Up) ->
     case gen_sctp:recv(S) of
         {ok, {_, _, _, #sctp_assoc_change{state = comm_up}}} ->
             U1 = case N of 0 -> wall_ms(); _ -> U0 end,
             N1 = N + 1,
             N1 =:= Assocs andalso
-                say("{\"up\":~w,\"up_s\":~.3f,\"rss_per_assoc\":~w,\"erl_mem_per_assoc\":~w}",
-                    [N1, (wall_ms() - U1) / 1000, round((rss() - Rss0) / Assocs),
-                     round((erlang:memory(total) - Mem0) / Assocs)]),
-            pround(S, P, Size, Fanin, Want, Got, T1, Next, {Assocs, N1, U1, {Rss0, Mem0}});
+                begin
+                    Up_s = (wall_ms() - U1) / 1000,
+                    Rss1 = rss(),
+                    Mem1 = erlang:memory(total),
+                    say("{\"up\":~w,\"up_s\":~.3f,\"rss_per_assoc\":~w,\"erl_mem_per_assoc\":~w,\"live_per_assoc\":~w}",
+                        [N1, Up_s, round((Rss1 - Rss0) / Assocs),
+                         round((Mem1 - Mem0) / Assocs),
+                         round((vm_bytes() - Live0) / Assocs)])
+                end,
+            pround(S, P, Size, Fanin, Want, Got, T1, Next, {Assocs, N1, U1, {Rss0, Mem0, Live0}});
         {ok, {_, _, [#sctp_sndrcvinfo{stream = St} | _], <<Seq:32/little, ?MARK:32/little>>}}
           when St >= 0 ->
             pround(S, P, Size, Fanin, Seq, Got, T1, Next, Up);
@@ -394,6 +401,7 @@ pclient(W, Arg) ->
     Type = case Arg("ctype", 0) of 1 -> [{type, stream}]; _ -> [] end,
     Rss0 = rss(),
     Mem0 = erlang:memory(total),
+    Live0 = case Fanin of true -> vm_bytes(); false -> 0 end,
     T0 = wall_ms(),
     Open = fun(I) ->
                    {ok, C} = gen_sctp:open(0, Type ++ popts(Arg)),
@@ -407,13 +415,20 @@ pclient(W, Arg) ->
     Half = N div 2,
     Cls1 = [Open(I) || I <- lists:seq(1, Half)],
     Rss1 = rss(),
+    TH = wall_ms(),
     Cls = list_to_tuple(Cls1 ++ [Open(I) || I <- lists:seq(Half + 1, N)]),
-    Setup = (wall_ms() - T0) / 1000,
+    T2 = wall_ms(),
+    Setup = (T2 - T0) / 1000,
     case Fanin of
-        true -> say("{\"ready\":1,\"assocs_per_s\":~.1f,\"rss_per_assoc\":~w,\"rss_2nd_per_assoc\":~w,\"erl_mem_per_assoc\":~w}",
-                    [N / Setup, round((rss() - Rss0) / N),
-                     round((rss() - Rss1) / max(1, N - Half)),
-                     round((erlang:memory(total) - Mem0) / N)]);
+        true ->
+            Rss2 = rss(),
+            Mem2 = erlang:memory(total),
+            say("{\"ready\":1,\"assocs_per_s\":~.1f,\"assocs_per_s_2nd\":~.1f,\"rss_per_assoc\":~w,\"rss_2nd_per_assoc\":~w,\"erl_mem_per_assoc\":~w,\"live_per_assoc\":~w}",
+                [N / Setup, (N - Half) / max(1.0e-6, (T2 - TH) / 1000),
+                 round((Rss2 - Rss0) / N),
+                 round((Rss2 - Rss1) / max(1, N - Half)),
+                 round((Mem2 - Mem0) / N),
+                 round((vm_bytes() - Live0) / N)]);
         false -> say("{\"ready\":1}", [])
     end,
     case W of

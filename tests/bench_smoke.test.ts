@@ -136,9 +136,14 @@ describe("bench separate processes (bench/peer.ts)", () => {
   const peerTs = fileURLToPath(new URL("../bench/peer.ts", import.meta.url));
   /** The command line of a peer process with `args`. */
   type Launcher = (args: string[]) => [string, string[]];
-  const lib: Launcher = (
-    args,
-  ) => [process.execPath, scriptArgs(peerTs, ...args)];
+  // as bench/run.ts starts them (Deno's gc exposed for the live-memory
+  // figure of the fanin cells)
+  const lib: Launcher = (args) => [
+    process.execPath,
+    isBun
+      ? scriptArgs(peerTs, ...args)
+      : ["run", "-A", "--v8-flags=--expose-gc", peerTs, ...args],
+  ];
 
   /** A peer process: its JSON lines, in order. */
   class Proc {
@@ -289,12 +294,20 @@ describe("bench separate processes (bench/peer.ts)", () => {
       2,
     );
     assert.ok((cready.assocs_per_s as number) > 0);
+    assert.ok((cready.assocs_per_s_2nd as number) > 0);
     assert.equal(typeof cready.rss_per_assoc, "number");
     assert.equal(up?.up, 20);
     for (const r of out) assert.equal(r.s!.n, 60);
+    // live memory after a full collection, per association: present and a
+    // plausible size (a socket's own objects are about 1-3 KB)
+    for (const x of [cready.live_per_assoc, up?.live_per_assoc]) {
+      assert.ok(Number.isFinite(x), `live_per_assoc ${x}`);
+      assert.ok(Math.abs(x as number) < 1e6, `live_per_assoc ${x}`);
+    }
+    assert.ok((cready.live_per_assoc as number) > 0);
   });
 
-  it("the C baseline's separate-process mode (tput, fanin; two rounds each)", async () => {
+  it("the C baseline's separate-process mode (tput, fanin; two rounds each), and Erlang's fanin", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sctp-bench-"));
     try {
       const src = fileURLToPath(
@@ -312,7 +325,41 @@ describe("bench separate processes (bench/peer.ts)", () => {
         "ctype=1",
       ], 2);
       assert.equal(f.up?.up, 5);
+      assert.ok((f.cready.assocs_per_s_2nd as number) > 0);
       assert.deepEqual(f.out.map((r) => r.s!.n), [10, 10]);
+      // Erlang's fanin: its live-memory figure (erlang:memory(total) after
+      // collecting every process) on both sides
+      execFileSync("erlc", [
+        "-o",
+        dir,
+        fileURLToPath(new URL("../bench/sctp_bench.erl", import.meta.url)),
+      ]);
+      const erl: Launcher = (
+        args,
+      ) => ["erl", [
+        "-noshell",
+        "-pa",
+        dir,
+        "-run",
+        "sctp_bench",
+        "main",
+        ...args,
+      ]];
+      const e = await pair(
+        erl,
+        "fanin",
+        ["size=64", "assocs=5", "msgs=2"],
+        [],
+        [
+          "ctype=1",
+        ],
+        1,
+      );
+      assert.equal(e.up?.up, 5);
+      assert.ok((e.cready.assocs_per_s_2nd as number) > 0);
+      assert.deepEqual(e.out.map((r) => r.s!.n), [10]);
+      assert.ok(Number.isInteger(e.cready.live_per_assoc));
+      assert.ok(Number.isInteger(e.up?.live_per_assoc));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
