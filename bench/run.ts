@@ -51,7 +51,12 @@
 import { createHash } from "node:crypto";
 import { CC_FLAGS } from "./cflags.ts";
 import { fmt } from "./format.ts";
-import { figureRatio, median, medianInterval } from "./stats.ts";
+import {
+  cycleRatios as ratiosWithin,
+  figureRatio,
+  median,
+  medianInterval,
+} from "./stats.ts";
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const env = (k: string) => Deno.env.get(k);
@@ -290,16 +295,10 @@ function cycleRatios(
   b: Outcome | undefined,
   metric: string,
 ): number[] {
-  const rs: number[] = [];
-  if (!a?.ok || !b?.ok) return rs;
-  for (let i = 0; i < Math.min(a.runs.length, b.runs.length); i++) {
-    const x = a.runs[i][metric], y = b.runs[i][metric];
-    const q = typeof x === "number" && typeof y === "number"
-      ? figureRatio(x, y)
-      : undefined;
-    if (q !== undefined) rs.push(q);
-  }
-  return rs;
+  if (!a?.ok || !b?.ok) return [];
+  const fig = (o: Outcome) =>
+    o.runs.map((r) => typeof r[metric] === "number" ? r[metric] : undefined);
+  return ratiosWithin(fig(a), fig(b));
 }
 
 /**

@@ -48,3 +48,25 @@ export function medianInterval(
 export function figureRatio(a: number, b: number): number | undefined {
   return a < 0 || b <= 0 ? undefined : a / b;
 }
+
+/**
+ * The ratios of `a` to `b` within each cycle (the figures of cycle i at
+ * index i); a cycle where either figure is missing is left out. None at all
+ * when a cycle's figures give no ratio (figureRatio): a baseline at or below
+ * zero in one cycle is noise there, and a median over the other cycles
+ * would pass it off as a measurement.
+ */
+export function cycleRatios(
+  a: readonly (number | undefined)[],
+  b: readonly (number | undefined)[],
+): number[] {
+  const rs: number[] = [];
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i], y = b[i];
+    if (x === undefined || y === undefined) continue;
+    const q = figureRatio(x, y);
+    if (q === undefined) return [];
+    rs.push(q);
+  }
+  return rs;
+}

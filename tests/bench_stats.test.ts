@@ -5,7 +5,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fmt } from "../bench/format.ts";
-import { figureRatio, median, medianInterval } from "../bench/stats.ts";
+import {
+  cycleRatios,
+  figureRatio,
+  median,
+  medianInterval,
+} from "../bench/stats.ts";
 
 describe("bench stats", () => {
   it("median of odd and even counts, input left unsorted", () => {
@@ -52,5 +57,14 @@ describe("bench table figures", () => {
     assert.equal(figureRatio(2256, -51), undefined);
     assert.equal(figureRatio(100, 0), undefined);
     assert.equal(figureRatio(-5, 100), undefined);
+  });
+  it("ratios within cycles: none at all when the baseline is unusable in any cycle", () => {
+    assert.deepEqual(cycleRatios([2, 4, 9], [1, 2, 3]), [2, 2, 3]);
+    // a cycle without the figure on either side is left out
+    assert.deepEqual(cycleRatios([2, undefined, 9], [1, 2, 3]), [2, 3]);
+    // Erlang's RSS per association was -287 in one cycle and 16 in the
+    // other: a median over the one usable cycle showed 843.75
+    assert.deepEqual(cycleRatios([13496, 13500], [-287, 16]), []);
+    assert.deepEqual(cycleRatios([-5, 10], [1, 1]), []);
   });
 });
