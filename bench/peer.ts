@@ -137,7 +137,10 @@ async function server(w: string, p: Params): Promise<void> {
   }
   const ntags = fanin ? assocs : 64;
   const next = new Uint32Array(ntags);
-  let up = 0, up0 = 0;
+  // liveHalf: at half the comm_ups (the second half's growth per
+  // association, without one-off costs); the sample's own pause is not
+  // counted in the setup rate
+  let up = 0, up0 = 0, liveHalf = 0;
   for (;;) {
     let got = 0, t1 = 0;
     let want = fanin ? assocs * (p.msgs ?? 1) : -1;
@@ -148,13 +151,21 @@ async function server(w: string, p: Params): Promise<void> {
         const d = m.data as { type?: string; state?: string };
         if (d.type === "sctp_assoc_change" && d.state === "comm_up") {
           if (up++ === 0) up0 = now();
+          if (up === assocs >> 1 && up < assocs) {
+            const t = now();
+            liveHalf = live();
+            up0 += now() - t;
+          }
           if (up === assocs) {
-            const up_s = (now() - up0) / 1000, rss1 = rss();
+            const up_s = (now() - up0) / 1000, rss1 = rss(), live1 = live();
             say({
               up,
               up_s,
               rss_per_assoc: Math.round((rss1 - rss0) / assocs),
-              live_per_assoc: Math.round((live() - live0) / assocs),
+              live_per_assoc: Math.round((live1 - live0) / assocs),
+              live_2nd_per_assoc: Math.round(
+                (live1 - liveHalf) / (assocs - (assocs >> 1)),
+              ),
             });
           }
         }
@@ -200,7 +211,7 @@ async function client(w: string, p: Params): Promise<void> {
   const rss0 = rss();
   const t0 = now();
   const cl: Peer[] = [];
-  let half = -1, rssHalf = rss0, tHalf = t0;
+  let half = -1, rssHalf = rss0, tHalf = t0, liveHalf = 0, paused = 0;
   // batches of 50 connects, none across the half (a small n too has two)
   for (let i = 0, end = 0; i < n; i = end) {
     end = Math.min(n, i + 50, i < n >> 1 ? n >> 1 : n);
@@ -215,12 +226,15 @@ async function client(w: string, p: Params): Promise<void> {
     // the second half's RSS growth: per association, without the first
     // sockets' one-off costs (code, heap sizing)
     if (half < 0 && cl.length >= n >> 1) {
-      [half, rssHalf, tHalf] = [cl.length, rss(), now()];
+      const t = now();
+      [half, rssHalf, liveHalf] = [cl.length, rss(), fanin ? live() : 0];
+      tHalf = now();
+      paused = tHalf - t; // the sample's own pause: not setup time
     }
   }
-  const t2 = now(), setup = (t2 - t0) / 1000;
+  const t2 = now(), setup = (t2 - t0 - paused) / 1000;
   if (fanin) {
-    const r = rss();
+    const r = rss(), live1 = live();
     say({
       ready: 1,
       assocs_per_s: n / setup,
@@ -228,7 +242,8 @@ async function client(w: string, p: Params): Promise<void> {
       assocs_per_s_2nd: (n - half) / Math.max(1e-6, (t2 - tHalf) / 1000),
       rss_per_assoc: Math.round((r - rss0) / n),
       rss_2nd_per_assoc: Math.round((r - rssHalf) / Math.max(1, n - half)),
-      live_per_assoc: Math.round((live() - live0) / n),
+      live_per_assoc: Math.round((live1 - live0) / n),
+      live_2nd_per_assoc: Math.round((live1 - liveHalf) / (n - half)),
     });
   } else say({ ready: 1 });
   const buf = new Uint8Array(size);

@@ -1047,8 +1047,18 @@ const out: string[] = [];
         true,
       ],
       [
+        "client_live_2nd_per_assoc",
+        "client live memory per association, second half (bytes)",
+        true,
+      ],
+      [
         "server_live_per_assoc",
         "server live memory per association, after a full collection (bytes)",
+        true,
+      ],
+      [
+        "server_live_2nd_per_assoc",
+        "server live memory per association, second half (bytes)",
         true,
       ],
       [

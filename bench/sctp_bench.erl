@@ -243,6 +243,12 @@ echo(S, N) ->
     ok = gen_sctp:send(S, Assoc, Stream, Data),
     echo(S, N - 1).
 
+%% Live bytes during a run: every process collected, no settling pause
+%% (vm_bytes/0 is for a fresh VM)
+live_bytes() ->
+    [erlang:garbage_collect(Pid) || Pid <- processes()],
+    erlang:memory(total).
+
 vm_bytes() ->
     %% The VM's own allocated bytes, after collecting every process: the RSS
     %% delta is below noise here (the allocators cache and release whole
@@ -334,7 +340,7 @@ pserver(W, Arg) ->
             Assocs = Arg("assocs", 0),
             Fanin andalso spawn(fun() -> closer(S) end),
             Want = case Fanin of true -> Assocs * Arg("msgs", 1); false -> -1 end,
-            prounds(S, P, Size, Fanin, Want, #{}, {Assocs, 0, 0, {Rss0, Mem0, Live0}})
+            prounds(S, P, Size, Fanin, Want, #{}, {Assocs, 0, 0, {Rss0, Mem0, Live0, Live0}})
     end.
 
 closer(S) ->
@@ -357,22 +363,33 @@ prounds(S, P, Size, Fanin, Want, Next, Up) ->
     prounds(S, P, Size, Fanin, Want, Next2, Up2).
 
 pround(_, _, _, _, Want, Got, T1, Next, Up) when Want >= 0, Got >= Want -> {Got, T1, Next, Up};
-pround(S, P, Size, Fanin, Want, Got, T1, Next, {Assocs, N, U0, {Rss0, Mem0, Live0}} = Up) ->
+pround(S, P, Size, Fanin, Want, Got, T1, Next, {Assocs, N, U0, {Rss0, Mem0, Live0, LiveH0}} = Up) ->
     case gen_sctp:recv(S) of
         {ok, {_, _, _, #sctp_assoc_change{state = comm_up}}} ->
-            U1 = case N of 0 -> wall_ms(); _ -> U0 end,
+            U = case N of 0 -> wall_ms(); _ -> U0 end,
             N1 = N + 1,
+            %% half the comm_ups: the live-memory sample for the second
+            %% half (its own pause is not counted in the setup rate)
+            {U1, LiveH} = case N1 =:= Assocs div 2 andalso N1 < Assocs of
+                              true ->
+                                  TP = wall_ms(),
+                                  L = live_bytes(),
+                                  {U + (wall_ms() - TP), L};
+                              false -> {U, LiveH0}
+                          end,
             N1 =:= Assocs andalso
                 begin
                     Up_s = (wall_ms() - U1) / 1000,
                     Rss1 = rss(),
                     Mem1 = erlang:memory(total),
-                    say("{\"up\":~w,\"up_s\":~.3f,\"rss_per_assoc\":~w,\"erl_mem_per_assoc\":~w,\"live_per_assoc\":~w}",
+                    Live1 = live_bytes(),
+                    say("{\"up\":~w,\"up_s\":~.3f,\"rss_per_assoc\":~w,\"erl_mem_per_assoc\":~w,\"live_per_assoc\":~w,\"live_2nd_per_assoc\":~w}",
                         [N1, Up_s, round((Rss1 - Rss0) / Assocs),
                          round((Mem1 - Mem0) / Assocs),
-                         round((vm_bytes() - Live0) / Assocs)])
+                         round((Live1 - Live0) / Assocs),
+                         round((Live1 - LiveH) / max(1, Assocs - Assocs div 2))])
                 end,
-            pround(S, P, Size, Fanin, Want, Got, T1, Next, {Assocs, N1, U1, {Rss0, Mem0, Live0}});
+            pround(S, P, Size, Fanin, Want, Got, T1, Next, {Assocs, N1, U1, {Rss0, Mem0, Live0, LiveH}});
         {ok, {_, _, [#sctp_sndrcvinfo{stream = St} | _], <<Seq:32/little, ?MARK:32/little>>}}
           when St >= 0 ->
             pround(S, P, Size, Fanin, Seq, Got, T1, Next, Up);
@@ -415,20 +432,25 @@ pclient(W, Arg) ->
     Half = N div 2,
     Cls1 = [Open(I) || I <- lists:seq(1, Half)],
     Rss1 = rss(),
+    TP = wall_ms(),
+    LiveH = case Fanin of true -> live_bytes(); false -> 0 end,
     TH = wall_ms(),
     Cls = list_to_tuple(Cls1 ++ [Open(I) || I <- lists:seq(Half + 1, N)]),
     T2 = wall_ms(),
-    Setup = (T2 - T0) / 1000,
+    %% the half-way sample's own pause is not setup time
+    Setup = (T2 - T0 - (TH - TP)) / 1000,
     case Fanin of
         true ->
             Rss2 = rss(),
             Mem2 = erlang:memory(total),
-            say("{\"ready\":1,\"assocs_per_s\":~.1f,\"assocs_per_s_2nd\":~.1f,\"rss_per_assoc\":~w,\"rss_2nd_per_assoc\":~w,\"erl_mem_per_assoc\":~w,\"live_per_assoc\":~w}",
+            Live2 = live_bytes(),
+            say("{\"ready\":1,\"assocs_per_s\":~.1f,\"assocs_per_s_2nd\":~.1f,\"rss_per_assoc\":~w,\"rss_2nd_per_assoc\":~w,\"erl_mem_per_assoc\":~w,\"live_per_assoc\":~w,\"live_2nd_per_assoc\":~w}",
                 [N / Setup, (N - Half) / max(1.0e-6, (T2 - TH) / 1000),
                  round((Rss2 - Rss0) / N),
                  round((Rss2 - Rss1) / max(1, N - Half)),
                  round((Mem2 - Mem0) / N),
-                 round((vm_bytes() - Live0) / N)]);
+                 round((Live2 - Live0) / N),
+                 round((Live2 - LiveH) / max(1, N - Half))]);
         false -> say("{\"ready\":1}", [])
     end,
     case W of

@@ -300,7 +300,14 @@ describe("bench separate processes (bench/peer.ts)", () => {
     for (const r of out) assert.equal(r.s!.n, 60);
     // live memory after a full collection, per association: present and a
     // plausible size (a socket's own objects are about 1-3 KB)
-    for (const x of [cready.live_per_assoc, up?.live_per_assoc]) {
+    for (
+      const x of [
+        cready.live_per_assoc,
+        cready.live_2nd_per_assoc,
+        up?.live_per_assoc,
+        up?.live_2nd_per_assoc,
+      ]
+    ) {
       assert.ok(Number.isFinite(x), `live_per_assoc ${x}`);
       assert.ok(Math.abs(x as number) < 1e6, `live_per_assoc ${x}`);
     }
@@ -360,6 +367,8 @@ describe("bench separate processes (bench/peer.ts)", () => {
       assert.deepEqual(e.out.map((r) => r.s!.n), [10]);
       assert.ok(Number.isInteger(e.cready.live_per_assoc));
       assert.ok(Number.isInteger(e.up?.live_per_assoc));
+      assert.ok(Number.isInteger(e.cready.live_2nd_per_assoc));
+      assert.ok(Number.isInteger(e.up?.live_2nd_per_assoc));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
