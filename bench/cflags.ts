@@ -1,6 +1,7 @@
 /**
- * How the C baseline (bench/sctp_bench.c) is compiled: by bench/run.ts for
- * the benchmark and by tests/bench_smoke.test.ts for its protocol test.
+ * How the baselines are built and started: the C one (bench/sctp_bench.c)
+ * compiled, the Erlang one (bench/sctp_bench.erl) run; by bench/run.ts for
+ * the benchmark and by tests/bench_smoke.test.ts for their protocol tests.
  *
  * @module
  */
@@ -13,3 +14,8 @@ export const CC_FLAGS: readonly string[] = [
   "-Werror",
   "-pthread",
 ];
+
+/** `erl` arguments that run bench/sctp_bench.erl (its .beam in `dir`). */
+export function erlArgs(dir: string, args: readonly string[]): string[] {
+  return ["-noshell", "-pa", dir, "-run", "sctp_bench", "main", ...args];
+}

@@ -49,7 +49,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { CC_FLAGS } from "./cflags.ts";
+import { CC_FLAGS, erlArgs } from "./cflags.ts";
 import { fmt } from "./format.ts";
 import {
   cycleRatios as ratiosWithin,
@@ -264,16 +264,7 @@ function implCommand(
     case "c":
       return [`${dir}/sctp_bench`, ...args];
     case "erlang":
-      return [
-        "erl",
-        "-noshell",
-        "-pa",
-        dir,
-        "-run",
-        "sctp_bench",
-        "main",
-        ...args,
-      ];
+      return ["erl", ...erlArgs(dir, args)];
   }
   throw new Error(`unknown impl ${impl}`);
 }

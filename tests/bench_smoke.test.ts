@@ -20,7 +20,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { fanin, rtt, streams, tput } from "../bench/bench.ts";
-import { CC_FLAGS } from "../bench/cflags.ts";
+import { CC_FLAGS, erlArgs } from "../bench/cflags.ts";
 import { isBun, scriptArgs } from "./helpers.ts";
 
 describe("bench smoke", () => {
@@ -117,7 +117,7 @@ describe("bench stepped protocol", () => {
       execFileSync("erlc", ["-o", dir, src("sctp_bench.erl")]);
       steps(
         "erl",
-        ["-noshell", "-pa", dir, "-run", "sctp_bench", "main", ...args],
+        erlArgs(dir, args),
         "erlang",
       );
     } finally {
@@ -341,17 +341,7 @@ describe("bench separate processes (bench/peer.ts)", () => {
         dir,
         fileURLToPath(new URL("../bench/sctp_bench.erl", import.meta.url)),
       ]);
-      const erl: Launcher = (
-        args,
-      ) => ["erl", [
-        "-noshell",
-        "-pa",
-        dir,
-        "-run",
-        "sctp_bench",
-        "main",
-        ...args,
-      ]];
+      const erl: Launcher = (args) => ["erl", erlArgs(dir, args)];
       const e = await pair(
         erl,
         "fanin",
