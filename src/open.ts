@@ -6,7 +6,13 @@
 import { addrList, type Ip, ipArg, parseIp, portArg } from "./addr.ts";
 import { check, errnoName, SctpError } from "./errors.ts";
 import { lib } from "./lib.ts";
-import { KERNEL_OPTS, setKernelOpt, validateOpt } from "./options.ts";
+import {
+  encodeOpt,
+  KERNEL_OPTS,
+  setEncodedOpt,
+  setKernelOpt,
+  validateOpt,
+} from "./options.ts";
 import { SctpSocket } from "./socket.ts";
 import type { SctpOptions, SocketHandle } from "./types.ts";
 import { classify } from "./socket_options.ts";
@@ -130,17 +136,28 @@ export async function open(
   // with the larger of the two, as setopts would)
   const rest: Record<string, unknown> = { mode: "binary" };
   if (opts.buffer === undefined) rest.buffer = 65536;
+  // kernel options that change nothing else of the socket are encoded once,
+  // here, and set after the others; recbuf (it raises `buffer`) and
+  // sctp_default_send_param (it changes what send uses) keep their place
+  const pre: [string, Uint8Array][] = [];
   for (const [k, v] of Object.entries(opts)) {
     if (OPEN_ONLY.has(k) || v === undefined) continue;
     const kind = classify(k);
     if (kind === "socket" || kind === "mode") rest[k] = v;
     else if (kind === "kernel") {
       if (KERNEL_OPTS[k].readonly) continue; // sctp_status & co: ignored
-      validateOpt(k, v, family);
-      rest[k] = v;
+      if (k === "recbuf" || k === "sctp_default_send_param") {
+        validateOpt(k, v, family);
+        rest[k] = v;
+      } else pre.push([k, encodeOpt(k, v, family)]);
     } else throw new TypeError(`open: unknown option ${k}`);
   }
-  if (!("sctp_events" in rest)) rest.sctp_events = {};
+  if (opts.sctp_events === undefined) {
+    pre.push([
+      "sctp_events",
+      defaultEvents ??= encodeOpt("sctp_events", {}, 4),
+    ]);
+  }
   const ty = type === "stream" ? 1 : 0;
   let fd: number;
   if (opts.netns !== undefined) {
@@ -169,7 +186,8 @@ export async function open(
       s._applyOpts({ bind_to_device: opts.bind_to_device });
     }
     s._applyOpts(rest);
-    defaultBuffers(fd, family, rest);
+    for (const [k, b] of pre) setEncodedOpt(fd, k, b);
+    defaultBuffers(fd, family, opts);
     check(
       lib.sctp_shim_bind(fd, addrList(ips, port), ips.length),
       "open: bind",
@@ -196,13 +214,16 @@ export async function open(
  */
 const DEFAULT_BUF = 4 << 20;
 
+/** gen_sctp's default subscription (`sctp_events` {}), encoded once. */
+let defaultEvents: Uint8Array | undefined;
+
 function defaultBuffers(
   fd: number,
   family: 4 | 6,
-  given: Record<string, unknown>,
+  given: OpenOptions,
 ): void {
   for (const name of ["recbuf", "sndbuf"] as const) {
-    if (name in given) continue;
+    if (given[name] !== undefined) continue;
     try {
       setKernelOpt(fd, name, DEFAULT_BUF, family);
     } catch {

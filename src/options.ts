@@ -377,8 +377,34 @@ export function setKernelOpt(
   value: unknown,
   family: 4 | 6,
 ): void {
-  const len = encode(name, value, family);
-  const r = lib.sctp_shim_setopt(fd, KERNEL_OPTS[name].id, buf, len);
+  setRaw(fd, name, buf, encode(name, value, family));
+}
+
+/**
+ * A kernel option's value encoded (and so validated) once, to be set later
+ * with {@linkcode setEncodedOpt}: open() checks every option before it
+ * creates the socket, then sets them without encoding them again.
+ */
+export function encodeOpt(
+  name: string,
+  value: unknown,
+  family: 4 | 6,
+): Uint8Array {
+  return buf.slice(0, encode(name, value, family));
+}
+
+/** Sets a kernel option from {@linkcode encodeOpt}'s bytes. */
+export function setEncodedOpt(
+  fd: number,
+  name: string,
+  bytes: Uint8Array,
+): void {
+  // (an empty value still passes a buffer, as setKernelOpt does)
+  setRaw(fd, name, bytes.length ? bytes : buf, bytes.length);
+}
+
+function setRaw(fd: number, name: string, b: Uint8Array, len: number): void {
+  const r = lib.sctp_shim_setopt(fd, KERNEL_OPTS[name].id, b, len);
   if (r < 0) {
     const e = errnoName(r);
     throw new SctpError(e, `${name}: ${e}${optionHint(name)}`);

@@ -96,6 +96,59 @@ describe("open", () => {
     assert.deepEqual(left, [], "failed opens leave no socket behind");
   });
 
+  it("options given to open() are all set, whatever their order; recbuf then buffer ends with that buffer", async () => {
+    const s = await open({
+      sctp_nodelay: true,
+      sndbuf: 50000,
+      sctp_initmsg: { num_ostreams: 7 },
+      recbuf: 100000,
+      buffer: 1000,
+      sctp_events: { address_event: false },
+      active: false,
+    });
+    try {
+      const o = await s.getopts([
+        "sctp_nodelay",
+        "sndbuf",
+        "recbuf",
+        "buffer",
+        "sctp_initmsg",
+        "sctp_events",
+      ]);
+      assert.equal(o.sctp_nodelay, true);
+      // Linux doubles what it is asked (below net.core.[rw]mem_max);
+      // neither is the 4 MiB default
+      assert.equal(o.sndbuf, 100000);
+      assert.equal(o.recbuf, 200000);
+      assert.equal(o.buffer, 1000);
+      assert.equal(o.sctp_initmsg?.num_ostreams, 7);
+      assert.equal(o.sctp_events?.address_event, false);
+      assert.equal(o.sctp_events?.data_io_event, true);
+      assert.equal(o.sctp_events?.adaptation_layer_event, false);
+    } finally {
+      await s.close();
+    }
+    const t = await open({ buffer: 1000, recbuf: 100000 });
+    try {
+      assert.equal((await t.getopts(["buffer"])).buffer, 100000);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("an option the kernel refuses at open() rejects with its reason and leaves no socket", async () => {
+    const before = sockets();
+    // Linux: SCTP_AUTOCLOSE is for one-to-many sockets only
+    await assert.rejects(
+      open({ type: "stream", sctp_nodelay: true, sctp_autoclose: 5 }),
+      (e: unknown) =>
+        e instanceof SctpError && e.reason === "eopnotsupp" &&
+        /sctp_autoclose/.test(e.message),
+    );
+    const left = [...sockets()].filter((l) => !before.has(l));
+    assert.deepEqual(left, [], "the refused open leaves no socket behind");
+  });
+
   it("a port in use gives eaddrinuse", async () => {
     await using a = await open({ ip: "127.0.0.1" });
     const port = await a.port();
