@@ -15,7 +15,7 @@ import {
 } from "./options.ts";
 import { SctpSocket } from "./socket.ts";
 import type { SctpOptions, SocketHandle } from "./types.ts";
-import { classify } from "./socket_options.ts";
+import { classify, SETTINGS_KERNEL_OPTS } from "./socket_options.ts";
 
 /**
  * Options of {@linkcode open}: gen_sctp's open options (`ip`/`ifaddr`,
@@ -137,8 +137,7 @@ export async function open(
   const rest: Record<string, unknown> = { mode: "binary" };
   if (opts.buffer === undefined) rest.buffer = 65536;
   // kernel options that change nothing else of the socket are encoded once,
-  // here, and set after the others; recbuf (it raises `buffer`) and
-  // sctp_default_send_param (it changes what send uses) keep their place
+  // here, and set after the others; those that do keep their place
   const pre: [string, Uint8Array][] = [];
   for (const [k, v] of Object.entries(opts)) {
     if (OPEN_ONLY.has(k) || v === undefined) continue;
@@ -146,7 +145,7 @@ export async function open(
     if (kind === "socket" || kind === "mode") rest[k] = v;
     else if (kind === "kernel") {
       if (KERNEL_OPTS[k].readonly) continue; // sctp_status & co: ignored
-      if (k === "recbuf" || k === "sctp_default_send_param") {
+      if (SETTINGS_KERNEL_OPTS.has(k)) {
         validateOpt(k, v, family);
         rest[k] = v;
       } else pre.push([k, encodeOpt(k, v, family)]);

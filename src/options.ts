@@ -399,8 +399,7 @@ export function setEncodedOpt(
   name: string,
   bytes: Uint8Array,
 ): void {
-  // (an empty value still passes a buffer, as setKernelOpt does)
-  setRaw(fd, name, bytes.length ? bytes : buf, bytes.length);
+  setRaw(fd, name, bytes, bytes.length);
 }
 
 function setRaw(fd: number, name: string, b: Uint8Array, len: number): void {

@@ -156,8 +156,20 @@ function setSocketOpt(t: OptionTarget, name: string, v: unknown): void {
 }
 
 /**
- * Sets a kernel option. With `change` (connect's options), a record
- * option's unset fields keep the socket's values.
+ * The kernel options that also change the socket's own settings when set
+ * (setKernel): `recbuf` raises `buffer`, `sctp_default_send_param` makes
+ * sends use the defaults. open() sets every other kernel option straight
+ * from the bytes it encoded while checking them.
+ */
+export const SETTINGS_KERNEL_OPTS: ReadonlySet<string> = new Set([
+  "recbuf",
+  "sctp_default_send_param",
+]);
+
+/**
+ * Sets a kernel option (the settings of SETTINGS_KERNEL_OPTS follow). With
+ * `change` (connect's options), a record option's unset fields keep the
+ * socket's values.
  */
 function setKernel(
   t: OptionTarget,
